@@ -1,0 +1,1 @@
+"""Benchmarks and accuracy measurements for unspun; reads real news from ../shared/data."""

@@ -1,0 +1,179 @@
+"""The parsed article: its text held once, and lines, paragraphs, sentences and words as spans.
+
+Every step reads the same :class:`Document`; it is built once per article by
+:func:`parse`, with a single word pass per line, so that no step tokenises again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sentencex
+
+# Words for statistics: letters and digits, keeping inner apostrophes and dots
+# ("don't", "u.s") together as wordfreq does.
+WORD = re.compile(r"\w+(?:['’.]\w+)*")
+
+# The commonest English function words. Their share of an article's words tells
+# English text from text in another language at no extra cost.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to a in that is was for on it with as he be by at from his an "
+    "are have has not but this they said had which or were their been its who "
+    "would will i we you she her there more after about when than also into".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank line, without its surrounding whitespace."""
+
+    index: int
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    first_line: int
+    last_line: int  # inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    line: int
+    paragraph: int
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    lines: list[Line]
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    # Lower-cased words of each line, in order: the one word pass every step shares.
+    line_words: list[list[str]]
+    name: str = "<text>"
+    # True when paragraphs are blocks between blank lines; False when each line is one.
+    blank_line_paragraphs: bool = True
+    # What the input said about itself (the HTML's title, author and date), for steps to use.
+    hints: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def line_text(self, i: int) -> str:
+        line = self.lines[i]
+        return self.text[line.start : line.end]
+
+    def sentence_text(self, i: int) -> str:
+        s = self.sentences[i]
+        return self.text[s.start : s.end]
+
+    def paragraph_lines(self, p: int) -> range:
+        para = self.paragraphs[p]
+        return range(para.first_line, para.last_line + 1)
+
+    def sentences_of_line(self, i: int) -> list[Sentence]:
+        by_line = self._cache.get("sentences_by_line")
+        if by_line is None:
+            by_line = [[] for _ in self.lines]
+            for s in self.sentences:
+                by_line[s.line].append(s)
+            self._cache["sentences_by_line"] = by_line
+        return by_line[i]
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(w) for w in self.line_words)
+
+    @property
+    def english_share(self) -> float:
+        """Share of words that are common English function words (about 0.4 in English news)."""
+        total = self.word_count
+        if not total:
+            return 0.0
+        is_function_word = _ENGLISH_FUNCTION_WORDS.__contains__
+        hits = sum(sum(map(is_function_word, words)) for words in self.line_words)
+        return hits / total
+
+
+def _split_lines(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, blank_before) for each non-blank line, whitespace trimmed."""
+    out = []
+    blank_before = False
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        raw = text[pos:nl]
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            start = pos + lead
+            out.append((start, start + len(stripped), blank_before))
+            blank_before = False
+        else:
+            blank_before = True
+        pos = nl + 1
+    return out
+
+
+def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Document:
+    """Segment ``text`` into lines, paragraphs, sentences and words.
+
+    Paragraphs are blocks separated by blank lines. Text that uses no blank line at
+    all (as HTML extraction gives) has one paragraph per line.
+    """
+    raw_lines = _split_lines(text)
+    uses_blank_lines = any(blank for _, _, blank in raw_lines[1:])
+
+    lines: list[Line] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    line_words: list[list[str]] = []
+    para_start = 0
+    for i, (start, end, blank_before) in enumerate(raw_lines):
+        if i and (blank_before or not uses_blank_lines):
+            _close_paragraph(paragraphs, lines, para_start, i - 1)
+            para_start = i
+        line = Line(i, start, end, len(paragraphs))
+        lines.append(line)
+        line_text = text[start:end]
+        line_words.append(WORD.findall(line_text.lower()))
+        _segment_line(text, line, sentences)
+    if raw_lines:
+        _close_paragraph(paragraphs, lines, para_start, len(raw_lines) - 1)
+    return Document(text, lines, paragraphs, sentences, line_words, name, uses_blank_lines, dict(hints or {}))
+
+
+def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int, last: int) -> None:
+    paragraphs.append(Paragraph(len(paragraphs), lines[first].start, lines[last].end, first, last))
+
+
+def _segment_line(text: str, line: Line, sentences: list[Sentence]) -> None:
+    """Sentences of one line, as spans; sentencex returns the pieces in order, whitespace kept."""
+    line_text = text[line.start : line.end]
+    cursor = 0
+    for piece in sentencex.segment("en", line_text):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        at = line_text.find(stripped, cursor)
+        if at < 0:  # the segmenter normalised something: fall back to the whole remainder
+            at = cursor
+            stripped = line_text[cursor:].strip()
+            if not stripped:
+                break
+        start = line.start + at
+        sentences.append(Sentence(len(sentences), start, start + len(stripped), line.index, line.paragraph))
+        cursor = at + len(stripped)
+        if cursor >= len(line_text):
+            break

@@ -1,0 +1,161 @@
+"""The report: everything found in one article, and its JSON form (schema ``unspun.report/1``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from unspun.doc import Document
+from unspun.spans import Finding
+from unspun.verdict import Verdict
+
+SCHEMA = "unspun.report/1"
+
+# Finding kinds whose text is not part of the article, and so is left out of clean_text.
+REMOVED_KINDS = ("metadata", "boilerplate", "injected")
+
+
+@dataclass(slots=True)
+class MetadataField:
+    value: str
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
+class Unit:
+    """A paragraph or sentence of the report, with the kinds of findings that cover it."""
+
+    index: int
+    start: int
+    end: int
+    flags: list[str]
+    paragraph: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"index": self.index, "start": self.start, "end": self.end, "flags": self.flags}
+        if self.paragraph is not None:
+            d["paragraph"] = self.paragraph
+        return d
+
+
+@dataclass(slots=True)
+class Report:
+    text: str
+    source: dict[str, Any]
+    language: dict[str, Any]
+    metadata: dict[str, MetadataField | None]
+    paragraphs: list[Unit]
+    sentences: list[Unit]
+    findings: list[Finding]
+    verdict: Verdict
+    clean_text: str
+    steps: list[dict[str, Any]]
+    version: str
+    schema: str = field(default=SCHEMA)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "unspun_version": self.version,
+            "source": self.source,
+            "text": self.text,
+            "language": self.language,
+            "metadata": {k: (v.to_dict() if v else None) for k, v in self.metadata.items()},
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "findings": [dict(f.to_dict(), id=i) for i, f in enumerate(self.findings)],
+            "verdict": self.verdict.to_dict(),
+            "clean_text": self.clean_text,
+            "steps": self.steps,
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def findings_of(self, *kinds: str) -> list[Finding]:
+        return [f for f in self.findings if f.kind in kinds]
+
+    def span_text(self, f: Finding | Unit) -> str:
+        return self.text[f.start : f.end]
+
+
+def _covering(units, findings: list[Finding]) -> list[list[str]]:
+    """For each unit, the sorted kinds of findings that cover most of it (or lie inside it)."""
+    flags: list[set[str]] = [set() for _ in units]
+    if not findings:
+        return [[] for _ in units]
+    for f in findings:
+        for j, u in enumerate(units):
+            if u.end <= f.start:
+                continue
+            if u.start >= f.end:
+                break
+            ov = min(u.end, f.end) - max(u.start, f.start)
+            if ov * 2 >= (u.end - u.start) or (f.start >= u.start and f.end <= u.end):
+                flags[j].add(f.kind)
+    return [sorted(s) for s in flags]
+
+
+def build(
+    doc: Document,
+    findings: list[Finding],
+    verdict: Verdict,
+    *,
+    source: dict[str, Any],
+    language: dict[str, Any],
+    metadata: dict[str, MetadataField | None],
+    steps: list[dict[str, Any]],
+    version: str,
+) -> Report:
+    para_flags = _covering(doc.paragraphs, findings)
+    sent_flags = _covering(doc.sentences, findings)
+    paragraphs = [Unit(p.index, p.start, p.end, para_flags[p.index]) for p in doc.paragraphs]
+    sentences = [Unit(s.index, s.start, s.end, sent_flags[s.index], s.paragraph) for s in doc.sentences]
+    source = dict(source, sha256=hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest())
+    return Report(
+        text=doc.text,
+        source=source,
+        language=language,
+        metadata=metadata,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        findings=findings,
+        verdict=verdict,
+        clean_text=clean_text(doc, sent_flags),
+        steps=steps,
+        version=version,
+    )
+
+
+def clean_text(doc: Document, sent_flags: list[list[str]]) -> str:
+    """The body without removed sentences: a line whose sentences all stay is kept as it is;
+    otherwise its kept sentences are joined by a space. Lines of a paragraph are joined by a
+    newline, paragraphs by a blank line."""
+    removed = set(REMOVED_KINDS)
+    kept_by_line: dict[int, list] = {}
+    dropped_lines: set[int] = set()
+    for s, flags in zip(doc.sentences, sent_flags):
+        if removed.intersection(flags):
+            dropped_lines.add(s.line)
+        else:
+            kept_by_line.setdefault(s.line, []).append(s)
+    paragraphs: list[list[str]] = []
+    last_para = None
+    for line_index, kept in kept_by_line.items():
+        line = doc.lines[line_index]
+        if line_index in dropped_lines:
+            piece = " ".join(doc.text[s.start : s.end] for s in kept)
+        else:
+            piece = doc.text[line.start : line.end]
+        if line.paragraph != last_para:
+            paragraphs.append([piece])
+            last_para = line.paragraph
+        else:
+            paragraphs[-1].append(piece)
+    return "\n\n".join("\n".join(lines) for lines in paragraphs)

@@ -1,0 +1,41 @@
+"""The step interface: one method to fill, ``detect``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from unspun.doc import Document
+from unspun.spans import Finding, Findings
+
+
+class Step:
+    """A named, versioned analysis.
+
+    ``name`` carries the algorithm's version (``unspun.boilerplate.v1``): a report names the
+    steps that made it. ``produces`` is the finding kind the step writes (with any
+    ``also_produces``) and ``requires`` the kinds it reads, so that a pipeline can check its order before it runs.
+    Constructors store their keyword arguments as given; :meth:`config` returns them.
+    """
+
+    name: ClassVar[str]
+    produces: ClassVar[str]
+    # Further kinds a step writes beside its main one (the figure step's repeats and conflicts).
+    also_produces: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def kinds(cls) -> tuple[str, ...]:
+        return (cls.produces, *cls.also_produces)
+
+    def __init__(self, **params: Any) -> None:
+        self._params = dict(params)
+
+    def config(self) -> dict[str, Any]:
+        return dict(self._params)
+
+    def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
+        raise NotImplementedError(f"{type(self).__name__} must implement detect()")
+
+    def finding(self, start: int, end: int, score: float, reason: str, **details: Any) -> Finding:
+        return Finding(self.produces, start, end, score, reason, self.name, details)

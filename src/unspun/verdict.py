@@ -1,0 +1,69 @@
+"""The verdict: a label, a score in 0..1, and the reasons, each pointing to its findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from unspun.spans import Finding
+
+CLEAN, SUSPICIOUS, POLLUTED, STITCHED = "clean", "suspicious", "polluted", "stitched"
+
+# How much one finding of a kind weighs in the verdict score, and the words of its reason.
+# Metadata (a title or byline at the head) is normal and weighs nothing.
+_KINDS = {
+    "injected": (0.9, ("passage", "passages", "on another topic dropped into the article")),
+    "boilerplate": (0.6, ("line", "lines", "of page furniture left in the text")),
+    # Two figures for one thing that disagree: a sign of text pasted from different sources.
+    "conflict": (0.5, ("pair of figures", "pairs of figures", "for the same thing that disagree")),
+}
+# Kinds whose findings alone make an article suspicious, never polluted: they point to a
+# problem for a person to check rather than text to remove.
+_CHECK_ONLY = {"conflict"}
+# A finding at least this sure makes the article polluted; weaker ones make it suspicious.
+_SURE = 0.8
+
+
+@dataclass(slots=True)
+class Reason:
+    code: str
+    message: str
+    findings: list[int] = field(default_factory=list)  # indices into the report's findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "findings": self.findings}
+
+
+@dataclass(slots=True)
+class Verdict:
+    label: str
+    score: float
+    reasons: list[Reason]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "score": round(self.score, 4), "reasons": [r.to_dict() for r in self.reasons]}
+
+
+def decide(findings: list[Finding], english: bool = True) -> Verdict:
+    """Combine the findings: each counted kind adds a reason; the score is a noisy-or."""
+    reasons: list[Reason] = []
+    keep = 1.0
+    label = CLEAN
+    for code, (weight, words) in _KINDS.items():
+        ids = [i for i, f in enumerate(findings) if f.kind == code]
+        if not ids:
+            continue
+        sure = max(findings[i].score for i in ids)
+        for i in ids:
+            keep *= 1.0 - weight * findings[i].score
+        singular, plural, rest = words
+        reasons.append(Reason(code, f"{len(ids)} {singular if len(ids) == 1 else plural} {rest}", ids))
+        if sure >= _SURE and code not in _CHECK_ONLY:
+            label = POLLUTED
+        elif label == CLEAN:
+            label = SUSPICIOUS
+    if not english:
+        reasons.append(Reason("not_english", "the text is not English: only part of the analysis applies"))
+        if label == CLEAN:
+            label = SUSPICIOUS
+    return Verdict(label, 1.0 - keep, reasons)

@@ -1,0 +1,65 @@
+"""The parsed article: spans into an unedited text."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import corpora
+from unspun.doc import parse
+
+TEXTS = {
+    "blank-line paragraphs": "Title here\n\nBy Jo Bloggs\nMay 1, 2020\n\nFirst sentence. Second one.\n\nThird.",
+    "line paragraphs": "One line. Two.\nAnother line.\nLast line",
+    "crlf and spaces": "  Leading space.  \r\n\r\n  Indented line. And more.  ",
+    "no final newline": "Just one sentence",
+}
+
+
+@pytest.mark.parametrize("name", TEXTS)
+def test_spans_cover_the_words_and_keep_the_text(name):
+    text = TEXTS[name]
+    doc = parse(text)
+    assert doc.text is text
+    for unit in (*doc.lines, *doc.paragraphs, *doc.sentences):
+        assert 0 <= unit.start < unit.end <= len(text)
+        assert text[unit.start : unit.end] == text[unit.start : unit.end].strip()
+    # Every non-space character is in exactly one sentence.
+    covered = [0] * len(text)
+    for s in doc.sentences:
+        for i in range(s.start, s.end):
+            covered[i] += 1
+    for i, c in enumerate(text):
+        assert covered[i] == (0 if c.isspace() and covered[i] == 0 else covered[i])
+        if not c.isspace():
+            assert covered[i] == 1, (i, c)
+
+
+def test_paragraphs_follow_blank_lines_or_lines():
+    doc = parse(TEXTS["blank-line paragraphs"])
+    assert [len(doc.paragraph_lines(p.index)) for p in doc.paragraphs] == [1, 2, 1, 1]
+    doc = parse(TEXTS["line paragraphs"])
+    assert len(doc.paragraphs) == 3
+
+
+def test_sentences_respect_abbreviations_and_quotes():
+    text = 'Rep. Jane Roe met the U.S. envoy on Monday. "We are done," she said. Then she left.'
+    doc = parse(text)
+    assert [doc.sentence_text(i) for i in range(len(doc.sentences))] == [
+        "Rep. Jane Roe met the U.S. envoy on Monday.",
+        '"We are done," she said.',
+        "Then she left.",
+    ]
+
+
+def test_words_are_lower_cased_once_per_line():
+    doc = parse("The U.S. Senate didn't vote.\nSecond line")
+    assert doc.line_words[0] == ["the", "u.s", "senate", "didn't", "vote"]
+    assert doc.line_words[1] == ["second", "line"]
+
+
+def test_real_articles_parse_with_spans_in_range():
+    for rec in corpora.allsides(200):
+        doc = parse(rec["text"])
+        assert doc.sentences
+        assert all(0 <= s.start < s.end <= len(rec["text"]) for s in doc.sentences)
+        assert doc.english_share > 0.1
