@@ -159,12 +159,14 @@ class InjectedStep(Step):
         keys, weights, freqs, rows = key_arr[ids], weight_arr[ids], freq_arr[ids], row_arr[ids]
         unit_of = np.array(pair_units, dtype=np.int64)
 
-        # Topic vectors of the units: sums of their distinct words' vectors, as one product
-        # of a unit-by-word indicator matrix with the words' vectors.
-        has_row = np.flatnonzero(rows >= 0)
-        indicator = np.zeros((n_units, len(has_row)), dtype=np.float32)
-        indicator[unit_of[has_row], np.arange(len(has_row))] = 1.0
-        unit_vectors = indicator @ self.topics.vectors[rows[has_row]]
+        # Topic vectors of the units: sums of their distinct words' vectors. The pairs run unit
+        # after unit, so each unit's sum is a difference of running sums at its boundaries
+        # (no BLAS call, whose threads cost more than they save on matrices this small).
+        has_row = rows >= 0
+        running = np.zeros((int(has_row.sum()) + 1, self.topics.dims), dtype=np.float64)
+        np.cumsum(self.topics.vectors[rows[has_row]], axis=0, out=running[1:])
+        bounds = np.searchsorted(unit_of[has_row], np.arange(n_units + 1))
+        unit_vectors = running[bounds[1:]] - running[bounds[:-1]]
         total_vector = unit_vectors.sum(axis=0)
 
         # Topical words, one per (unit, prefix); how many units hold each prefix.
