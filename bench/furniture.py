@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 # Bump when a labelling rule changes: the cache key includes it.
-VERSION = 7
+VERSION = 9
 # Whole-page lines kept on each side of the article body (a loose extractor's margin).
 CROP = 12
 # A paragraph recurring in this many AllSides articles (of different stories) is furniture.
@@ -56,6 +56,8 @@ MIN_RECURRENCE = 5
 MAX_FURNITURE_WORDS = 80
 # Every this-many-th AllSides article is scanned to tell list headings from furniture labels.
 PROSE_SAMPLE = 5
+# A paragraph of at most this many words is short: a heading, a credit, a label.
+SHORT_WORDS = 8
 # Share of AllSides articles kept as labelled documents (chosen by a hash of the id).
 ALLSIDES_SHARE = 0.25
 
@@ -341,22 +343,25 @@ def _common_in_prose(candidates: set[str], count: Counter[str], articles: list[l
     }
 
 
-_LABEL = re.compile(r"^\W*(?:\w+\W+){0,2}?\w+\s*:")
+_LABEL = re.compile(r"^\W*(?:\w+\W+){0,4}?\w+\s*:")
 
 
 def _templates(furniture: set[str]) -> set[tuple[str, ...]]:
-    """Openings shared by several furniture paragraphs: a label before a colon ("Photo:",
-    "READ MORE:"), the first two words, or the first three words."""
+    """Openings and endings shared by several furniture paragraphs: a label before a colon
+    ("Photo:", "READ MORE:"), the first two or three words, the last two or three words
+    ("... contributed to this report")."""
     count: Counter[tuple[str, ...]] = Counter()
     for p in furniture:
-        for key in _openings(p):
+        for key in _frame(p):
             count[key] += 1
     return {k for k, n in count.items() if n >= (2 if k[0] == ":" else 3)}
 
 
-def _openings(p: str) -> list[tuple[str, ...]]:
+def _frame(p: str) -> list[tuple[str, ...]]:
+    """The keys of a paragraph's opening and ending, each tagged by its kind."""
     words = WORD.findall(p.lower())
-    out = [tuple(words[:n]) for n in (2, 3) if len(words) > n]
+    out = [("^",) + tuple(words[:n]) for n in (2, 3) if len(words) > n]
+    out += [("$",) + tuple(words[-n:]) for n in (2, 3) if len(words) > n]
     label = _LABEL.match(p)
     if label:
         out.append((":",) + tuple(WORD.findall(label.group(0).lower())))
@@ -368,7 +373,7 @@ def _template_of(p: str, templates: set[tuple[str, ...]]) -> bool:
     words = WORD.findall(p)
     if len(words) > 30:
         return False
-    return any(key in templates for key in _openings(p))
+    return any(key in templates for key in _frame(p))
 
 
 def _in_share(doc_id: str, share: float) -> bool:
@@ -391,10 +396,11 @@ def _mine_allsides(share: float) -> list[LabelledDoc]:
       fewer ending like a sentence ("No.");
     - up to four words that occur more often inside prose than on their own (state names and
       politicians' names used as list headings; see :func:`_common_in_prose`).
-    A paragraph that occurs once is body, unless it is short (30 words at most) and opens like
-    several furniture paragraphs do (the same label before a colon, as "Photo:" or "READ MORE:",
-    or the same first two or three words): a template such as a photo credit or a "read more"
-    line with its particulars filled in, which is dropped. Paragraphs occurring 2 to 4 times
+    A paragraph that occurs once is body, unless it is short (30 words at most) and opens or
+    ends like several furniture paragraphs do (the same label before a colon, as "Photo:" or
+    "READ MORE:", the same first or last two or three words, as "... contributed to this
+    report."): a template such as a photo credit or a "read more" line with its particulars
+    filled in, which is dropped. Paragraphs occurring 2 to 4 times
     are dropped.
     """
     articles: list[tuple[str, list[str]]] = []
@@ -426,20 +432,26 @@ def _mine_allsides(share: float) -> list[LabelledDoc]:
 
     templates = _templates(furniture)
 
-    def label(p: str) -> str | None:
+    def label(p: str, outside: bool) -> str | None:
         if p in furniture:
             return "furniture"
         if count[p] != 1:
             return None
         if _template_of(p, templates):
             return None
+        if outside and len(WORD.findall(p)) <= SHORT_WORDS:
+            return None
         return "body"
 
-    return [
-        LabelledDoc("allsides", art_id, tuple(paras), tuple(label(p) for p in paras))
-        for art_id, paras in articles
-        if paras and _in_share(art_id, share)
-    ]
+    docs = []
+    for art_id, paras in articles:
+        if not paras or not _in_share(art_id, share):
+            continue
+        long_paras = [i for i, p in enumerate(paras) if len(WORD.findall(p)) > SHORT_WORDS]
+        first, last = (long_paras[0], long_paras[-1]) if long_paras else (len(paras), -1)
+        labels = tuple(label(p, not first <= i <= last) for i, p in enumerate(paras))
+        docs.append(LabelledDoc("allsides", art_id, tuple(paras), labels))
+    return docs
 
 
 def allsides_docs(share: float = ALLSIDES_SHARE) -> list[LabelledDoc]:

@@ -116,16 +116,18 @@ def vocabulary(keys: list[list[str]], groups: np.ndarray) -> dict[str, int]:
     return {k: j for j, k in enumerate(kept)}
 
 
-def matrix(keys: list[list[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
-    rows, cols = [], []
+def matrix(keys: list[list[str]], vocab: dict[str, int], word_scale: float) -> sparse.csr_matrix:
+    """One row per line. Word keys take the value ``word_scale`` instead of 1: below 1, their
+    weights must grow to matter and the L2 penalty holds them back more than the shape keys'."""
+    rows, cols, data = [], [], []
     for r, ks in enumerate(keys):
         for k in ks:
             j = vocab.get(k)
             if j is not None:
                 rows.append(r)
                 cols.append(j)
-    data = np.ones(len(rows), dtype=np.float64)
-    m = sparse.csr_matrix((data, (rows, cols)), shape=(len(keys), len(vocab)))
+                data.append(1.0 if k.startswith("#") else word_scale)
+    m = sparse.csr_matrix((np.array(data), (rows, cols)), shape=(len(keys), len(vocab)))
     m.sum_duplicates()
     return m
 
@@ -163,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--precision", type=float, default=0.97, help="precision the threshold must reach on dev")
     ap.add_argument("--C", type=float, nargs="*", default=[3.0])
     ap.add_argument("--furniture-weight", type=float, nargs="*", default=[3.0])
-    ap.add_argument("--page-weight", type=float, nargs="*", default=[1.0, 3.0])
+    ap.add_argument("--page-weight", type=float, nargs="*", default=[1.0])
+    ap.add_argument("--word-scale", type=float, nargs="*", default=[1.0, 0.5, 0.3])
     ap.add_argument("--max-keys", type=int, default=40000, help="keep the keys with the largest weights")
     ap.add_argument("--dump", help="write the out-of-fold scores of the chosen setting to this TSV file")
     args = ap.parse_args(argv)
@@ -184,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
     # The vocabulary is chosen once on all of dev (by document counts, not labels), so the
     # folds below slice one matrix.
     vocab = vocabulary(keys, groups)
-    X = matrix(keys, vocab)
     y = y.astype(bool)
     print(f"{len(vocab)} keys ({time.time() - t0:.0f}s)", flush=True)
 
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     for train, test in folds:
         seen = {texts[i] for i in train}
         unseen[test] = [texts[i] not in seen for i in test]
-    for C, fw, pw in itertools.product(args.C, args.furniture_weight, args.page_weight):
+    for ws, C, fw, pw in itertools.product(args.word_scale, args.C, args.furniture_weight, args.page_weight):
+        X = matrix(keys, vocab, ws)
         weight = sample_weights(texts, y, sources, fw, pw)
         oof = np.zeros(len(y))
         for train, test in folds:
@@ -207,14 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         flagged = oof >= thr
         tp = flagged & y & unseen
         print(
-            f"C={C:g} furniture-weight={fw:g} page-weight={pw:g}: threshold {thr:.3f}, out-of-fold precision {prec:.3f} recall {rec:.3f}; "
+            f"word-scale={ws:g} C={C:g} furniture-weight={fw:g} page-weight={pw:g}: threshold {thr:.3f}, out-of-fold precision {prec:.3f} recall {rec:.3f}; "
             f"unseen lines precision {tp.sum() / max(1, (flagged & unseen).sum()):.3f} "
             f"recall {tp.sum() / max(1, (y & unseen).sum()):.3f}",
             flush=True,
         )
         if best is None or rec > best[0]:
-            best = (rec, C, fw, pw, thr, oof)
-    rec, C, fw, pw, thr, oof = best
+            best = (rec, ws, C, fw, pw, thr, oof)
+    rec, ws, C, fw, pw, thr, oof = best
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as f:
             for row in zip(sources, groups, y, oof, unseen, texts):
@@ -226,9 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {src}: precision {tp / max(1, flagged.sum()):.3f} recall {tp / max(1, y[m].sum()):.3f}")
 
     model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
-    model.fit(X, y, sample_weight=sample_weights(texts, y, sources, fw, pw))
-    coef = model.coef_[0]
+    model.fit(matrix(keys, vocab, ws), y, sample_weight=sample_weights(texts, y, sources, fw, pw))
     names = sorted(vocab, key=vocab.get)
+    # Back to weights per key occurrence, as the step scores: a word key's value was ws.
+    coef = model.coef_[0] * np.array([1.0 if k.startswith("#") else ws for k in names])
     kept = np.argsort(-np.abs(coef))[: args.max_keys]
     weights = {names[j]: round(float(coef[j]), 4) for j in sorted(kept) if abs(coef[j]) >= 5e-4}
 
@@ -244,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             "C": C,
             "furniture_weight": fw,
             "page_weight": pw,
+            "word_scale": ws,
             "precision_target": args.precision,
             "out_of_fold_recall": round(rec, 4),
         },

@@ -323,6 +323,14 @@ class BoilerplateStep(Step):
                 k += 1
             if k < len(covered) and covered[k][0] < line.end:
                 continue
+            if _unfinished(doc, i):
+                yield self.finding(
+                    line.start, line.end, 0.98,
+                    f"an unfinished line ending in '{doc.line_words[i][-1]}': link text of the page "
+                    "that lost its link, not article text",
+                    line=i, evidence=["#unfinished"],
+                )
+                continue
             logit = self._logit(doc, i, context)
             if logit < self._logit_threshold:
                 continue
@@ -362,6 +370,23 @@ class BoilerplateStep(Step):
         details.extend(_SHAPE_WORDS[k] for k in shapes[:2])
         reason = kind + (" (" + "; ".join(details) + ")" if details else "") + ", not article text"
         return reason, ranked[:4]
+
+
+# Words a line cannot end on when it is whole: a preposition, article or conjunction still
+# waiting for its object. Extracted pages keep such stubs where a link's text was dropped.
+_DANGLING_ENDS = frozenset("by of from the a an and or with for to via".split())
+
+
+def _unfinished(doc: Document, i: int) -> bool:
+    """A short line, alone in its paragraph, that stops on a word needing more after it."""
+    words = doc.line_words[i]
+    if not 1 <= len(words) <= 6 or words[-1] not in _DANGLING_ENDS:
+        return False
+    line = doc.lines[i]
+    if not doc.text[line.end - 1].isalpha():
+        return False
+    para = doc.paragraphs[line.paragraph]
+    return para.first_line == para.last_line
 
 
 def _sigmoid(x: float) -> float:
