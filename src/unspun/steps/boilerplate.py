@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from itertools import repeat
 from operator import add
 from pathlib import Path
-from typing import Any
 
 from unspun.doc import Document
 from unspun.spans import Finding, Findings

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from unspun.doc import WORD, Document
 from unspun.lexicon import Lexicon
+from unspun.patterns import word_trie
 from unspun.spans import Finding, Findings
 from unspun.steps.base import Step
 
@@ -39,27 +40,7 @@ _MULTIPLIERS = {
 }  # fmt: skip
 
 
-def _trie(words: list[str]) -> str:
-    """An alternation of ``words`` as a prefix tree: Python's engine tries a flat
-    alternation word by word at every position, a tree letter by letter (2x faster)."""
-    tree: dict = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
-
-
-_NUMBER_WORDS = _trie(list(_UNITS) + list(_SCALES))
+_NUMBER_WORDS = word_trie(list(_UNITS) + list(_SCALES))
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "One" alone is a pronoun more often than a count ("one of the"); it counts only in a

@@ -27,30 +27,9 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from unspun.doc import Document
+from unspun.patterns import word_trie
 from unspun.spans import Finding, Findings
 from unspun.steps.base import Step
-
-
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` grouped by shared prefixes, so that a failing position is
-    rejected on its first character instead of trying every word."""
-    tree: dict = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(tree)
-
 
 _SPEECH_VERBS = (
     "said says say told tells added adds asked asks wrote writes tweeted tweets posted stated states "
@@ -82,7 +61,7 @@ _LEADING = frozenset(
 # them out of the tokens spares most of the per-name work.
 _NOT_NAME_START = (
     r"(?!(?:"
-    + _trie(sorted(_LEADING | set("He She They It We I You The A An This That These Those His Her Its Their Our My".split())))
+    + word_trie(sorted(_LEADING | set("He She They It We I You The A An This That These Those His Her Its Their Our My".split())))
     + r")\b)"
 )
 _NAME = (
@@ -96,7 +75,7 @@ _NAME = (
 TOKEN = re.compile(
     r"(?P<q>[“\"][^“”\"]*(?:[”\"]|$))"
     r"|(?<![\w'’.-])(?:"
-    rf"(?P<v>{_trie(sorted(set(_SPEECH_VERBS)))})\b"
+    rf"(?P<v>{word_trie(sorted(set(_SPEECH_VERBS)))})\b"
     rf"|(?P<acc>[Aa]ccording{_SP}to)\b"
     r"|(?P<p>[Hh]e|[Ss]he|[Tt]hey)\b"
     rf"|(?=[A-Z])(?P<n>{_NAME}))"
