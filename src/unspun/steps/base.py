@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -9,7 +10,7 @@ from unspun.doc import Document
 from unspun.spans import Finding, Findings
 
 
-class Step:
+class Step(ABC):
     """A named, versioned analysis.
 
     ``name`` carries the algorithm's version (``unspun.boilerplate.v1``): a report names the
@@ -34,8 +35,9 @@ class Step:
     def config(self) -> dict[str, Any]:
         return dict(self._params)
 
+    @abstractmethod
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
-        raise NotImplementedError(f"{type(self).__name__} must implement detect()")
+        """The findings of this step's kind in ``doc``, given those of the steps before it."""
 
     def finding(self, start: int, end: int, score: float, reason: str, **details: Any) -> Finding:
         return Finding(self.produces, start, end, score, reason, self.name, details)
