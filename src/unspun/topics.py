@@ -1,14 +1,13 @@
 """Topic vectors for words: a small latent semantic space learned from real news.
 
 Built by scripts/build_topic_vectors.py and shipped as data. A passage's topic vector is the
-sum of its words' vectors; the cosine between two passages says whether they are on one story
-even when they share no word.
+sum of its words' vectors (the injected step sums them in bulk); the cosine between two
+passages says whether they are on one story even when they share no word.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from importlib import resources
 
 import numpy as np
@@ -21,16 +20,11 @@ class TopicSpace:
         with resources.files("unspun").joinpath("data/topics-v1.npz").open("rb") as f:
             data = np.load(f, allow_pickle=False)
             words = data["words"]
+            # The first SVD component is the direction all news shares; without it the cosine
+            # says "same story" rather than "also news".
             self.vectors = data["vectors"].astype(np.float32)[:, 1:] * float(data["scale"])
         self.index = {w: i for i, w in enumerate(words.tolist())}
         self.dims = self.vectors.shape[1]
-
-    def vector(self, words: Iterable[str]) -> np.ndarray:
-        index = self.index
-        ids = [i for i in (index.get(w) for w in words) if i is not None]
-        if not ids:
-            return np.zeros(self.dims, dtype=np.float32)
-        return self.vectors[ids].sum(axis=0)
 
     @staticmethod
     def cosine(a: np.ndarray, b: np.ndarray) -> float:
