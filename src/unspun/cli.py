@@ -31,14 +31,14 @@ def _parser() -> argparse.ArgumentParser:
         "html: one standalone page with the findings highlighted",
     )
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.set_defaults(run=_check)
+    # Further subcommands live in their own modules, each with register(sub) setting run=.
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "check":
-        return _check(args)
-    return 2  # argparse rejects unknown commands before this
+    return args.run(args)
 
 
 def _check(args: argparse.Namespace) -> int:
