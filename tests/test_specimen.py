@@ -56,12 +56,12 @@ def test_clean_text_keeps_every_other_sentence(specimen):
     assert "Clay Curtis" not in specimen.clean_text
 
 
-def test_verdict_is_polluted_with_reasons(specimen):
+def test_verdict_is_stitched_with_reasons(specimen):
     v = specimen.verdict
-    assert v.label == "polluted"
+    assert v.label == "stitched"
     assert 0.5 < v.score <= 1
     codes = {r.code for r in v.reasons}
-    assert {"injected", "boilerplate"} <= codes
+    assert {"stitch", "injected", "boilerplate", "dangling_reference"} <= codes
     for r in v.reasons:
         for i in r.findings:
             assert specimen.findings[i].kind == r.code
@@ -69,3 +69,29 @@ def test_verdict_is_polluted_with_reasons(specimen):
 
 def test_report_follows_schema(specimen):
     validate(specimen.to_dict())
+
+
+def test_dangling_references(specimen):
+    found = specimen.findings_of("dangling_reference")
+    phrases = [f.details["phrase"] for f in found]
+    assert len(found) >= 4
+    assert any(p.lower() == "the minister" for p in phrases)
+    assert "His statement" in phrases
+    for f in found:
+        assert specimen.span_text(f) == f.details["phrase"]
+        assert f.details["missing"]
+
+
+def test_threads(specimen):
+    data = specimen.to_dict()
+    assert data["threads"]["count"] >= 2
+    body = [s for s in data["sentences"] if s["thread"] is not None]
+    assert len({s["thread"] for s in body}) == data["threads"]["count"]
+    # A switch is a sentence whose thread differs from the body sentence before it.
+    for i in data["threads"]["switches"]:
+        before = [s for s in body if s["index"] < i][-1]
+        assert before["thread"] != data["sentences"][i]["thread"]
+    # Furniture and injected text belong to no thread.
+    for s in data["sentences"]:
+        if {"injected", "boilerplate", "metadata"} & set(s["flags"]):
+            assert s["thread"] is None

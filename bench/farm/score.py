@@ -139,7 +139,7 @@ def _accepts_sources(pipeline) -> bool:
 def run(records: list[dict], jobs: int = 1, use_sources: bool | None = None) -> tuple[list[dict], dict]:
     """Every article through unspun, in batches over ``jobs`` processes; predictions and run info."""
     probe = build_pipeline()
-    steps = [{"name": s.name, "produces": s.produces} for s in probe.steps]
+    steps = [{"name": s.name, "produces": s.produces, "kinds": list(s.kinds())} for s in probe.steps]
     accepts = _accepts_sources(probe)
     use_sources = accepts if use_sources is None else (use_sources and accepts)
     sources_of = _source_texts(records) if use_sources else {}
@@ -232,7 +232,7 @@ def _share(num: int, den: int) -> dict:
 
 
 def score(records: list[dict], preds: list[dict], info: dict) -> dict:
-    produced = {s["produces"] for s in info["steps"]}
+    produced = {k for s in info["steps"] for k in s.get("kinds", [s["produces"]])}
     has = {
         "boilerplate": "boilerplate" in produced,
         "metadata": "metadata" in produced,
@@ -288,7 +288,9 @@ def score(records: list[dict], preds: list[dict], info: dict) -> dict:
             rows["boilerplate+metadata"].add(label == "furniture", bool(kinds & {"boilerplate", "metadata"}))
             rows["metadata (head lines)"].add(head_meta, "metadata" in kinds)
             rows["injected"].add(label == "injected", "injected" in kinds)
-            rows["dangling_reference"].add(bool(t.get("dangling")), "dangling_reference" in kinds)
+            # A dangling reference is a phrase inside its sentence: any overlap counts.
+            points = any(k == "dangling_reference" and fe > t["start"] and fs < t["end"] for k, fs, fe, _ in findings)
+            rows["dangling_reference"].add(bool(t.get("dangling")), points)
             if is_clean:
                 clean_sentences += 1
                 for k in kinds:

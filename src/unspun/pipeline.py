@@ -28,14 +28,18 @@ def default_steps(lexicon: Lexicon) -> list[Step]:
     from unspun.steps.injected import InjectedStep
     from unspun.steps.metadata import MetadataStep
     from unspun.steps.quotes import QuoteStep
+    from unspun.steps.references import DanglingReferenceStep
+    from unspun.steps.threads import ThreadStep
     from unspun.topics import TopicSpace
 
     return [
         MetadataStep(),
         BoilerplateStep(),
         InjectedStep(lexicon, TopicSpace()),
+        DanglingReferenceStep(),
         QuoteStep(),
         FigureStep(lexicon),
+        ThreadStep(lexicon),
     ]
 
 

@@ -15,6 +15,8 @@ SCHEMA = "unspun.report/1"
 
 # Finding kinds whose text is not part of the article, and so is left out of clean_text.
 REMOVED_KINDS = ("metadata", "boilerplate", "injected")
+# Kinds that describe the whole body or a run of it rather than mark text: they set no flags.
+ARTICLE_KINDS = ("thread", "stitch")
 
 
 @dataclass(slots=True)
@@ -36,11 +38,13 @@ class Unit:
     end: int
     flags: list[str]
     paragraph: int | None = None
+    thread: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"index": self.index, "start": self.start, "end": self.end, "flags": self.flags}
         if self.paragraph is not None:
             d["paragraph"] = self.paragraph
+            d["thread"] = self.thread
         return d
 
 
@@ -57,6 +61,7 @@ class Report:
     clean_text: str
     steps: list[dict[str, Any]]
     version: str
+    threads: dict[str, Any] = field(default_factory=lambda: {"count": 0, "switches": []})
     schema: str = field(default=SCHEMA)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +75,7 @@ class Report:
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "sentences": [s.to_dict() for s in self.sentences],
             "findings": [dict(f.to_dict(), id=i) for i, f in enumerate(self.findings)],
+            "threads": self.threads,
             "verdict": self.verdict.to_dict(),
             "clean_text": self.clean_text,
             "steps": self.steps,
@@ -113,10 +119,16 @@ def build(
     steps: list[dict[str, Any]],
     version: str,
 ) -> Report:
-    para_flags = _covering(doc.paragraphs, findings)
-    sent_flags = _covering(doc.sentences, findings)
+    marking = [f for f in findings if f.kind not in ARTICLE_KINDS]
+    para_flags = _covering(doc.paragraphs, marking)
+    sent_flags = _covering(doc.sentences, marking)
+    thread_of = _threads(doc, findings)
     paragraphs = [Unit(p.index, p.start, p.end, para_flags[p.index]) for p in doc.paragraphs]
-    sentences = [Unit(s.index, s.start, s.end, sent_flags[s.index], s.paragraph) for s in doc.sentences]
+    sentences = [
+        Unit(s.index, s.start, s.end, sent_flags[s.index], s.paragraph, thread_of[s.index]) for s in doc.sentences
+    ]
+    in_thread = [u for u in sentences if u.thread is not None]
+    switches = [b.index for a, b in zip(in_thread, in_thread[1:]) if a.thread != b.thread]
     source = dict(source, sha256=hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest())
     return Report(
         text=doc.text,
@@ -130,7 +142,23 @@ def build(
         clean_text=clean_text(doc, sent_flags),
         steps=steps,
         version=version,
+        threads={"count": len({u.thread for u in in_thread}), "switches": switches},
     )
+
+
+def _threads(doc: Document, findings: list[Finding]) -> list[int | None]:
+    """Each sentence's thread id, from the thread findings (runs of sentences), or None."""
+    out: list[int | None] = [None] * len(doc.sentences)
+    runs = sorted((f.start, f.end, f.details["thread"]) for f in findings if f.kind == "thread")
+    if not runs:
+        return out
+    j = 0
+    for s in doc.sentences:
+        while j < len(runs) and runs[j][1] <= s.start:
+            j += 1
+        if j < len(runs) and runs[j][0] <= s.start < runs[j][1]:
+            out[s.index] = runs[j][2]
+    return out
 
 
 def clean_text(doc: Document, sent_flags: list[list[str]]) -> str:

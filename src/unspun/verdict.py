@@ -62,6 +62,21 @@ def decide(findings: list[Finding], english: bool = True) -> Verdict:
             label = POLLUTED
         elif label == CLEAN:
             label = SUSPICIOUS
+    stitch = [i for i, f in enumerate(findings) if f.kind == "stitch"]
+    if stitch:
+        # Stitching says the most about where the article came from: it names the verdict, and
+        # the other kinds' reasons stay listed beside it.
+        f = findings[stitch[0]]
+        reasons.insert(0, Reason("stitch", f"the body is {f.reason}", stitch))
+        # Real articles have a dangling reference now and then; they count as evidence only
+        # inside the stitching model, and are listed here when it says stitched.
+        dangling = [i for i, g in enumerate(findings) if g.kind == "dangling_reference"]
+        if dangling:
+            n = len(dangling)
+            words = "reference" if n == 1 else "references"
+            reasons.insert(1, Reason("dangling_reference", f"{n} {words} to something the article never introduced", dangling))
+        keep *= 1.0 - f.score
+        label = STITCHED
     if not english:
         reasons.append(Reason("not_english", "the text is not English: only part of the analysis applies"))
         if label == CLEAN:

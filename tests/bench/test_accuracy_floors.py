@@ -36,12 +36,17 @@ FLOORS = {
     ("sentence", "injected", "recall"): 0.84,
     ("sentence", "metadata (head lines)", "precision"): 0.90,
     ("sentence", "metadata (head lines)", "recall"): 0.76,
+    # Added with threads.v1 and dangling.v1: stitched verdict 0.737 / 0.233 on this slice.
+    ("article", "stitched", "precision"): 0.70,
+    ("article", "stitched", "recall"): 0.21,
 }
 # (section, row, metric): the highest acceptable value. Measured when set: 1 of the 60 clean
 # articles not judged clean (a boilerplate finding), none with an injected finding. One
-# article more is let through; a false alarm on one clean article is 0.0167.
+# article more is let through; a false alarm on one clean article is 0.0167. The stitched
+# verdict (threads.v1) may cost one clean article more, inside the 2% its model was set to.
 CEILINGS = {
-    ("article", "clean_false_alarm", "value"): 0.034,
+    ("article", "clean_false_alarm", "value"): 0.05,
+    ("article", "clean_false_alarm_by_kind", "stitch"): 0.017,
     ("article", "clean_false_alarm_by_kind", "boilerplate"): 0.034,
     ("article", "clean_false_alarm_by_kind", "injected"): 0.017,
 }

@@ -47,7 +47,7 @@ def test_council_report_shows_verdict_reasons_and_text(council_report):
 def test_each_finding_note_has_its_number_kind_and_score(council_report):
     out = _text(council_report)
     for n, f in enumerate(sorted(council_report["findings"], key=lambda f: (f["start"], -f["end"])), 1):
-        assert re.search(rf"\[{n}\] {f['kind']} {f['score']:.2f} — ", out), (n, f["kind"])
+        assert re.search(rf"\[{n}\]\s+{f['kind']} {f['score']:.2f} — ", out), (n, f["kind"])
 
 
 @pytest.mark.parametrize("fixture", ["council_report", "handmade_report", "clean_report", "foreign_report"])

@@ -55,9 +55,12 @@ def _positional(step):
     # Steps that take shared resources get them positionally; pass the same objects back.
     from unspun.steps.figures import FigureStep
     from unspun.steps.injected import InjectedStep
+    from unspun.steps.threads import ThreadStep
 
     if isinstance(step, InjectedStep):
         return (step.lexicon, step.topics)
+    if isinstance(step, ThreadStep):
+        return (step.lexicon,)
     if isinstance(step, FigureStep):
         return (step.lexicon,)
     return ()

@@ -40,6 +40,7 @@ class Mark:
     step: str
     details: Mapping[str, Any]
     placed: bool = True  # False when its offsets do not fit the text: listed, not marked
+    whole: bool = False  # True for a finding about a stretch of the body (a thread): listed, not marked
 
     @property
     def tag(self) -> str:
@@ -90,6 +91,7 @@ class Layout:
     blocks: list[Block]
     orphans: list[Mark]  # findings that touch no paragraph, or whose offsets do not fit the text
     clean_text: str | None
+    threads: tuple[int, int]  # (how many story threads, how many switches between them)
     schema: str
     version: str
 
@@ -166,7 +168,7 @@ def layout(report: Mapping[str, Any]) -> Layout:
     orphans = []
     touched_count = {}
     for m in marks:
-        touched = [b for b in blocks if m.placed and _touches(m, b)]
+        touched = [b for b in blocks if m.placed and not m.whole and _touches(m, b)]
         if not touched:
             orphans.append(m)
             continue
@@ -191,6 +193,7 @@ def layout(report: Mapping[str, Any]) -> Layout:
         blocks=blocks,
         orphans=orphans,
         clean_text=safe(clean) if isinstance(clean, str) else None,
+        threads=_thread_counts(report.get("threads")),
         schema=safe(report.get("schema") or ""),
         version=safe(report.get("unspun_version") or ""),
         touched=touched_count,
@@ -203,6 +206,16 @@ def _key(value: Any) -> Any:
         return int(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+# Finding kinds that describe the body as a whole or a run of it: listed with the findings
+# outside the text, never marked over whole paragraphs.
+ARTICLE_KINDS = ("thread", "stitch")
+
+
+def _thread_counts(threads: Any) -> tuple[int, int]:
+    t = _mapping(threads)
+    return (_int(t.get("count")) or 0, len(_list(t.get("switches"))))
 
 
 def _marks(findings: Any, n: int) -> list[Mark]:
@@ -233,6 +246,7 @@ def _marks(findings: Any, n: int) -> list[Mark]:
                 step=safe(f.get("step") or ""),
                 details=_mapping(f.get("details")),
                 placed=start is not None,
+                whole=f.get("kind") in ARTICLE_KINDS,
             )
         )
     return out

@@ -149,6 +149,7 @@ def render(report_dict: Mapping[str, Any]) -> str:
         _verdict(lay),
         _source(lay),
         _metadata(lay),
+        _threads(lay),
         "<main>",
         _article(lay),
         _findings(lay),
@@ -222,6 +223,13 @@ def _metadata(lay: Layout) -> str:
         return '<p class="source">No title, author or date found.</p>'
     rows = "".join(f"<dt>{_e(k.capitalize())}</dt><dd>{_e(v)}</dd>" for k, v in lay.metadata)
     return f'<dl class="meta">{rows}</dl>'
+
+
+def _threads(lay: Layout) -> str:
+    count, switches = lay.threads
+    if count < 2:
+        return ""
+    return f'<p class="source">Story threads: {count}, switching {switches} time{"" if switches == 1 else "s"}.</p>'
 
 
 def _title(m: Mark) -> str:
@@ -310,6 +318,8 @@ def _findings(lay: Layout) -> str:
             where = f" (over {spans} paragraphs)" if spans > 1 else ""
             if not m.placed:
                 where += " (its offsets do not fit the text)"
+            elif m.whole:
+                where += " (about the body, not marked in it)"
             elif m.number in orphans:
                 where += " (outside the paragraphs)"
             text = excerpt(lay.text, m, 160)

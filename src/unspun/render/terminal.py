@@ -60,6 +60,9 @@ def render(report_dict: Mapping[str, Any], console: Console) -> None:
     console.print(_verdict(lay))
     console.print(_source(lay))
     console.print(_metadata(lay))
+    if lay.threads[0] > 1:
+        count, switches = lay.threads
+        console.print(Text(f"story threads: {count}, switching {switches} time{'' if switches == 1 else 's'}", style="dim"))
     console.print()
     console.print(Rule(Text("Article", style="bold"), align="left", style="dim"))
     if not lay.blocks:

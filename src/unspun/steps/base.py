@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -41,3 +42,25 @@ class Step(ABC):
 
     def finding(self, start: int, end: int, score: float, reason: str, **details: Any) -> Finding:
         return Finding(self.produces, start, end, score, reason, self.name, details)
+
+
+# Kinds whose text is not part of the article's body.
+NOT_BODY = ("metadata", "boilerplate", "injected")
+
+
+def body_sentences(doc: Document, found: Findings) -> list:
+    """The sentences that lie in no metadata, furniture or injected finding."""
+    spans = sorted((f.start, f.end) for f in found.of(*NOT_BODY))
+    if not spans:
+        return list(doc.sentences)
+    starts = [a for a, _ in spans]
+    ends: list[int] = []
+    for _, b in spans:  # the furthest end so far, so that nested spans do not hide outer ones
+        ends.append(max(b, ends[-1]) if ends else b)
+    body = []
+    for s in doc.sentences:
+        i = bisect_right(starts, s.start) - 1
+        if i >= 0 and ends[i] > s.start:
+            continue
+        body.append(s)
+    return body

@@ -27,6 +27,15 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from unspun.doc import Document
+from unspun.names import (
+    CAP as _CAP,
+    INITIALS as _INITIALS,
+    LEADING as _LEADING,
+    NAME as _NAME,
+    NOT_PEOPLE as _NOT_PEOPLE,
+    SP as _SP,
+    TITLE_WORDS as _TITLE_WORDS,
+)
 from unspun.patterns import word_trie
 from unspun.spans import Finding, Findings
 from unspun.steps.base import Step
@@ -45,30 +54,6 @@ _INVERTED = frozenset(
 )
 _PRONOUN_OPENING = re.compile(r"[“\"]?(He|She)\b")
 _PARTICIPLE = re.compile(r"\b(?:saying|adding|telling|writing|noting|asking|declaring|tweeting|explaining|arguing|warning)\b")
-
-_SP = r"[ \u00a0]+"
-_CAP = r"[A-Z][\w'’-]*"
-_INITIALS = r"[A-Z]\.(?:[ ]?[A-Z]\.)*"
-_TITLE_ABBR = r"(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Rev|Prof|Atty|Supt|Insp|Det|St)\."
-# Capitalised words that open a sentence or clause and are no part of a name.
-_LEADING = frozenset(
-    "But And Or So Yet Then Now Meanwhile However Still Also In On At As After Before When While If "
-    "Since Though Although Because During Later Earlier Last Asked Speaking Writing Today Yesterday "
-    "Instead Indeed Moreover Yes No Well Even Only Both Neither Either Why What How Where Who Former "
-    "Like Unlike Under Over For From With Without Some Many Most All Several Other Others Each Every Few".split()
-)
-# Capitalised words that never start a name: pronouns, articles and sentence openers. Leaving
-# them out of the tokens spares most of the per-name work.
-_NOT_NAME_START = (
-    r"(?!(?:"
-    + word_trie(sorted(_LEADING | set("He She They It We I You The A An This That These Those His Her Its Their Our My".split())))
-    + r")\b)"
-)
-_NAME = (
-    rf"{_NOT_NAME_START}(?:{_TITLE_ABBR}{_SP})?(?:{_INITIALS}|{_CAP})"
-    rf"(?:{_SP}(?:{_TITLE_ABBR}|{_INITIALS}|{_CAP}|(?:de|da|del|van|von|der|bin|al|la|le){_SP}{_CAP}))*"
-    rf"(?:,?{_SP}(?:Jr|Sr)\.)?"
-)
 
 # One pass per paragraph. Every alternative but the quotation starts at a word start (the
 # lookbehind fails at once inside a word), which makes the pass about three times faster.
@@ -103,28 +88,6 @@ _PLACE_PREPOSITION = re.compile(r"\s(?:of|from|in|at|for)\s")
 _BETWEEN = re.compile(r"[\s\w'’.,-]*")
 _FOLLOWED_BY_VERB = re.compile(r"\s(?:had|has|was|is|will|would|[a-z]+ed|[a-z]+s)\b")
 _ADJACENT = re.compile(r"\s*(?:[a-z]+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+|have\s+|would\s+|once\s+)?$")
-
-_TITLE_WORDS = frozenset(
-    "Mr. Mrs. Ms. Miss Dr. Rep. Reps. Sen. Sens. Gov. Gen. Lt. Col. Sgt. Capt. Cmdr. Adm. Rev. Prof. Atty. "
-    "President Vice Senator Sen Representative Rep Congressman Congresswoman Governor Secretary Minister "
-    "Prime Judge Justice Mayor Chairman Chairwoman Speaker Leader Ambassador Attorney General Officer "
-    "Detective Chief Director Commissioner Pope King Queen Prince Princess Lord Lady Sir Dame Premier "
-    "Chancellor Master Major Command Lance Cpl. Pfc. Sgt Corporal Private Coach".split()
-)
-# Head nouns of places and organisations: a run ending in one names no person.
-_NOT_PEOPLE = frozenset(
-    "House Senate Congress Court States State Union Department Ministry Agency Office Party Committee "
-    "Council Administration Government Republicans Democrats Republican Democrat Democratic Street "
-    "News Times Post Journal Press Association Institute University College School Company Corporation "
-    "Inc. Group Center Centre City County Hill Shelter Register Bank Network Service Services Foundation "
-    "Fund Board Commission Campaign Airport Park Square Avenue Road Island Islands River Valley Lake "
-    "Mountain Beach Church Hospital Museum Club Team League Show Radio Television TV Times Review Monday "
-    "Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-    "August September October November December Twitter Facebook Google Act Bill Street Korea China "
-    "Russia America Europe Africa Asia Iran Iraq Syria Israel Mexico Canada Japan Germany France Britain "
-    "Kingdom Republic Federation Washington York Capitol Valley Bay Coast Gulf".split()
-)
-
 
 def _parts(raw: str) -> list[str]:
     """The words of a name without leading function words, titles and all-capitals tags."""
