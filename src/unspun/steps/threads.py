@@ -43,26 +43,35 @@ _MIN_WORD_WEIGHT = 2.0
 _PREFIX = 6
 # Pairs of spellings of one thing; an outlet keeps to one of each pair, so an article that uses
 # both sides of several pairs was written by more than one hand.
+class _Side:
+    """One side of a style pair: present when the text holds one of ``literals`` and, if a
+    ``pattern`` is given, the pattern matches too. The literal test (a C substring search)
+    spares the regex on most texts."""
+
+    __slots__ = ("literals", "pattern")
+
+    def __init__(self, literals: str, pattern: str | None = None) -> None:
+        self.literals = literals.split("|")
+        self.pattern = re.compile(pattern) if pattern else None
+
+    def search(self, text: str) -> bool:
+        if not any(lit in text for lit in self.literals):
+            return False
+        return self.pattern is None or self.pattern.search(text) is not None
+
+
 _STYLE_PAIRS = {
-    name: (re.compile(a), re.compile(b))
+    name: (_Side(*a), _Side(*b))
     for name, a, b in (
-        ("quotes", r"[“”]", r"\""),  # curly and straight quotation marks
-        ("apostrophes", r"\w’\w", r"\w'\w"),
-        ("acronyms", r"\b(?:U\.S|U\.K|U\.N|E\.U)\.", r"\b(?:US|UK|UN|EU)\b"),
-        ("dashes", r"—", r" -- | - "),
-        ("dash_spacing", r"\w—\w", r" — "),
-        ("percent", r"\d percent\b", r"\d ?%|\bper cent\b"),
-        ("speech_tense", r"\b(?:he|she|[A-Z][a-z]+) said\b", r"\b(?:he|she|[A-Z][a-z]+) says\b"),
-        ("speech_order", r"[”\"],? said [A-Z]", r"[”\"],? [A-Z][a-z]+ said\b"),
-        ("honorifics", r"\b(?:Mr|Mrs|Ms)\.? [A-Z]", r"\b(?:[A-Z][a-z]+ )?[A-Z][a-z]+ said\b"),
-        ("honorific_stop", r"\b(?:Mr|Mrs|Ms|Dr)\. [A-Z]", r"\b(?:Mr|Mrs|Ms|Dr) [A-Z]"),
-        ("titles", r"\b(?:Sen|Rep|Gov)\. [A-Z]", r"\b(?:Senator|Representative|Governor) [A-Z]"),
-        ("spelling", r"(?i)\b(?:\w+ization|center|labor|defense|color|favor)\b",
-         r"(?i)\b(?:\w+isation|centre|labour|defence|colour|favour)\b"),
-        ("magnitudes", r"\d ?(?:bn|m)\b", r"\d (?:billion|million)\b"),
-        ("months", r"\b(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\. \d", r"\b(?:January|February|August|September|October|November|December) \d"),
-        ("times", r"\d ?[ap]\.m\.", r"\d ?[ap]m\b"),
-        ("ellipsis", r"…", r"\.\.\."),
+        ("quotes", ("“|”",), ('"',)),  # curly and straight quotation marks
+        ("apostrophes", ("’",), ("'",)),
+        ("acronyms", ("U.S.|U.K.|U.N.|E.U.",), ("US|UK|UN|EU", r"\b(?:US|UK|UN|EU)\b(?!\.)")),
+        ("dashes", ("—",), (" -- | - ",)),
+        ("percent", (" percent",), ("%| per cent",)),
+        ("honorific_stop", ("Mr.|Mrs.|Ms.|Dr.",), ("Mr |Mrs |Ms |Dr ",)),
+        ("titles", ("Sen. |Rep. |Gov. ",), ("Senator |Representative |Governor ",)),
+        ("spelling", ("ization|center|Center|defense|Defense|favor",), ("isation|centre|Centre|defence|Defence|favour",)),
+        ("magnitudes", ("bn", r"\d ?bn\b"), (" billion| million",)),
     )
 }
 # Openings that point back to the sentence before.
@@ -71,9 +80,6 @@ _OPENER = re.compile(
     r"Still|Yet|Instead|Moreover|Furthermore|Nonetheless|Nevertheless|Both|The (?:former|latter|move|decision|"
     r"statement|comments|remarks|announcement|deal|plan|report|group|company|agency))\b"
 )
-# A person's full name ("Jane Smith") again after the surname alone has been used: each outlet
-# introduces its people, so a pasted article introduces them more than once.
-_FULL_NAME = re.compile(r"\b([A-Z][a-z]+) ((?:[A-Z]\. )?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 
 FEATURES = (
     "dangling",
@@ -84,7 +90,6 @@ FEATURES = (
     "threads",
     "conflicts",
     "repeats",
-    "reintroduced",
     "unanchored",
     "sentences",
 )
@@ -112,6 +117,7 @@ class ThreadStep(Step):
             return []
         vectors = self._vectors(doc, body)
         sims = vectors @ vectors.T
+        np.fill_diagonal(sims, 1.0)
         threads = _cluster(sims, self.link)
         out: list[Finding] = []
         run_start = 0
@@ -160,7 +166,6 @@ class ThreadStep(Step):
             "repeats": float(min(3, len(found.of("repeat")))),
             "style_mix": float(sum(styles.values())),
             **{f"style_{k}": v for k, v in styles.items()},
-            "reintroduced": round(min(3, _reintroductions(text)) / n, 4),
             "unanchored": round(self._unanchored(doc, body, adjacent) / n, 4),
             "sentences": round(math.log(n), 4),
             "switches": float(switches),
@@ -176,27 +181,37 @@ class ThreadStep(Step):
         )
 
     def _vectors(self, doc: Document, body) -> np.ndarray:
-        """Unit rows, one per sentence, over the sentences' rare words (cut to a prefix, so that
-        "Korea" meets "Korean")."""
-        index: dict[str, int] = {}
-        rows: list[dict[int, float]] = []
+        """Rows of unit length, one per sentence, over the rare words (cut to a prefix, so that
+        "Korea" meets "Korean") that occur in two sentences or more: words of one sentence
+        count in its length but cannot make it like another, so their columns are left out,
+        which keeps the matrix small."""
         weight = self._weight
         text = doc.text
+        rows: list[dict[str, float]] = []
+        seen: dict[str, int] = {}
         for s in body:
-            row: dict[int, float] = {}
-            for m in WORD.finditer(text, s.start, s.end):
-                w = m.group().lower()
+            row: dict[str, float] = {}
+            for w in WORD.findall(text[s.start : s.end].lower()):
                 wt = weight(w)
                 if wt:
-                    row[index.setdefault(w[:_PREFIX], len(index))] = wt
+                    row[w[:_PREFIX]] = wt
+            for key in row:
+                seen[key] = seen.get(key, 0) + 1
             rows.append(row)
+        index: dict[str, int] = {}
+        for key, count in seen.items():
+            if count >= 2:
+                index[key] = len(index)
         out = np.zeros((len(body), max(1, len(index))))
         for i, row in enumerate(rows):
-            if row:
-                out[i, list(row)] = list(row.values())
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
+            if not row:
+                continue
+            norm = math.sqrt(sum(wt * wt for wt in row.values()))
+            for key, wt in row.items():
+                j = index.get(key)
+                if j is not None:
+                    out[i, j] = wt / norm
+        return out
 
     def _weight(self, word: str) -> float:
         wt = self._weight_cache.get(word)
@@ -209,26 +224,30 @@ class ThreadStep(Step):
 
 
 def _cluster(sims: np.ndarray, link: float) -> list[int]:
-    """Average-linkage clustering stopped at ``link``; singletons join the sentence before."""
+    """Average-linkage clustering stopped at ``link``; singletons join the sentence before.
+    After each merge only the merged cluster's row of average similarities is recomputed."""
     n = len(sims)
-    total = sims.copy()
-    np.fill_diagonal(total, -np.inf)
+    total = np.array(sims, dtype=float)
+    avg = total.copy()
+    np.fill_diagonal(avg, -np.inf)
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     members = [[i] for i in range(n)]
     while True:
-        avg = total / np.outer(size, size)
-        avg[~alive, :] = -np.inf
-        avg[:, ~alive] = -np.inf
-        k = int(np.argmax(avg))
-        a, b = divmod(k, n)
+        a, b = divmod(int(np.argmax(avg)), n)
         if avg[a, b] < link:
             break
         total[a, :] += total[b, :]
-        total[:, a] += total[:, b]
-        total[a, a] = -np.inf
+        total[:, a] = total[a, :]
         size[a] += size[b]
         alive[b] = False
+        row = total[a, :] / (size[a] * size)
+        row[~alive] = -np.inf
+        row[a] = -np.inf
+        avg[a, :] = row
+        avg[:, a] = row
+        avg[b, :] = -np.inf
+        avg[:, b] = -np.inf
         members[a].extend(members[b])
         members[b] = []
     label = [-1] * n
@@ -246,39 +265,6 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     return [order.setdefault(x, len(order)) for x in label]
 
 
-def _reintroductions(text: str) -> int:
-    """How many times a full name comes back after its surname was used alone."""
-    count = 0
-    for surname, spans in _full_names(text).items():
-        if len(spans) < 2:
-            continue
-        first_end = spans[0][1]
-        alone = [m.start() for m in re.finditer(rf"\b{re.escape(surname)}\b", text)
-                 if not any(a <= m.start() < b for a, b in spans)]
-        count += sum(1 for a, _ in spans[1:] if any(first_end <= x < a for x in alone))
-    return count
-
-
-def _full_names(text: str) -> dict[str, list[tuple[int, int]]]:
-    out: dict[str, list[tuple[int, int]]] = {}
-    for m in _FULL_NAME.finditer(text):
-        first, surname = m.group(1), m.group(2)
-        if first in _NOT_FIRST or surname in _NOT_FIRST:
-            continue
-        out.setdefault(surname, []).append((m.start(), m.end()))
-    return out
-
-
-_NOT_FIRST = frozenset(
-    "The A An In On At But And Or If As For From With This That These Those He She It They We His Her "
-    "Its Their When While After Before Since Mr Mrs Ms Dr President Prime Minister Secretary Senator "
-    "Sen Rep Gov Governor Mayor General Chief Judge Justice North South East West New United Supreme "
-    "White House State States Republican Republicans Democrat Democrats Democratic Party Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
-    "September October November December Last Next Former According Speaker Vice Attorney".split()
-)
-
-
 # How each signal reads in a reason, given the article's signals.
 _SAYS = {
     "dangling": lambda s: f"{s['dangling_count']} reference{'' if s['dangling_count'] == 1 else 's'} to things never introduced",
@@ -288,7 +274,6 @@ _SAYS = {
     "adjacent_gap": lambda s: "neighbouring sentences that share fewer words than the article's sentences do on average",
     "conflicts": lambda s: "figures for one thing that disagree",
     "repeats": lambda s: "figures stated twice",
-    "reintroduced": lambda s: "people introduced by full name more than once",
     "unanchored": lambda s: "sentences that open by pointing back to a sentence they share nothing with",
 }
 
