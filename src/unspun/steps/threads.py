@@ -81,6 +81,9 @@ _OPENER = re.compile(
     r"statement|comments|remarks|announcement|deal|plan|report|group|company|agency))\b"
 )
 
+MIN_THREAD = 3
+MIN_THREAD_SHARE = 0.15
+
 FEATURES = (
     "dangling",
     *(f"style_{name}" for name in _STYLE_PAIRS),
@@ -101,7 +104,7 @@ class ThreadStep(Step):
     also_produces = ("stitch",)
     requires = ("metadata", "boilerplate", "injected", "dangling_reference", "conflict", "repeat")
 
-    def __init__(self, lexicon: Lexicon, *, link: float = 0.12, threshold: float | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, *, link: float = 0.08, threshold: float | None = None) -> None:
         super().__init__(link=link, threshold=threshold)
         self.lexicon = lexicon
         self.link = link
@@ -224,7 +227,7 @@ class ThreadStep(Step):
 
 
 def _cluster(sims: np.ndarray, link: float) -> list[int]:
-    """Average-linkage clustering stopped at ``link``; singletons join the sentence before.
+    """Average-linkage clustering stopped at ``link``, then small groups folded into threads.
     After each merge only the merged cluster's row of average similarities is recomputed."""
     n = len(sims)
     total = np.array(sims, dtype=float)
@@ -250,19 +253,28 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
         avg[:, b] = -np.inf
         members[a].extend(members[b])
         members[b] = []
-    label = [-1] * n
-    groups = sorted((sorted(m) for m in members if len(m) >= 2), key=lambda m: m[0])
-    for g, m in enumerate(groups):
-        for i in m:
-            label[i] = g
-    if not groups:
+    # A thread holds at least MIN_THREAD sentences and MIN_THREAD_SHARE of the body; the
+    # sentences of smaller groups join the thread they are most like on average, or the
+    # thread of the sentence before them when they share no word with any.
+    labels = np.full(n, -1)
+    for g, m in enumerate(members):
+        labels[m] = g
+    big = [g for g, m in enumerate(members) if len(m) >= max(MIN_THREAD, MIN_THREAD_SHARE * n)]
+    if not big:
         return [0] * n
+    label = labels.copy()
     for i in range(n):
-        if label[i] < 0:
-            label[i] = label[i - 1] if i else next(x for x in label if x >= 0)
+        if labels[i] in big:
+            continue
+        scores = [sims[i, labels == g].mean() for g in big]
+        j = int(np.argmax(scores))
+        if scores[j] > 0 or i == 0:
+            label[i] = big[j]
+        else:
+            label[i] = label[i - 1]
     # Number the threads in order of first appearance.
     order: dict[int, int] = {}
-    return [order.setdefault(x, len(order)) for x in label]
+    return [order.setdefault(int(x), len(order)) for x in label]
 
 
 # How each signal reads in a reason, given the article's signals.
