@@ -46,6 +46,9 @@ _FURNITURE_MARKS = (
     "story continued below", "read more", "follow us", "toggle caption", "image copyright",
     "getty images", "photo:", "(ap photo", "watch:", "newsletter", "related:", "slideshow", "caption",
     "story highlights",
+    # Credit and photo lines the outlets leave in their bodies: furniture, not prose to lift.
+    "contributed to this report", "contributed reporting", "enlarge this image", "reporting by",
+    "editing by", "this story has been updated", "originally appeared", "originally published",
 )
 _HANDLE = re.compile(r"@\w")
 
