@@ -7,7 +7,9 @@ Each held-out document (see ``bench.furniture``) is parsed and run through
 findings; every labelled line is then a true or false positive or a miss. Three counts are
 given per source:
 
-- *lines*: every labelled line as it occurs (a recurring furniture line counts each time);
+- *lines*: every labelled line of a page or article once (a recurring furniture line counts
+  once per article; a benchmark line counts once per page, flagged if flagged in any of the
+  page's three renderings: page text, link-free page text, trafilatura's output);
 - *distinct*: each distinct line text once (its first occurrence);
 - *unseen*: only lines whose text is nowhere in the development split, i.e. what the model
   could not have memorised.
@@ -32,7 +34,7 @@ GROUPS = {
     "extraction-page": "extraction benchmark",
     "extraction-nolinks": "extraction benchmark",
     "extraction-trafilatura": "extraction benchmark",
-    "allsides": "AllSides",
+    "allsides": "allsides",
 }
 
 
@@ -92,30 +94,43 @@ def metrics(rows: Iterable[Scored]) -> Metrics:
     return Metrics(lines, furniture, flagged, tp)
 
 
-def distinct(rows: Iterable[Scored]) -> list[Scored]:
-    seen: set[str] = set()
-    out = []
+def merge(rows: Iterable[Scored], key) -> list[Scored]:
+    """One row per ``key(row)``, flagged if any of its rows is: a line counts once, and a false
+    positive in any rendering counts against precision."""
+    out: dict[object, Scored] = {}
     for r in rows:
-        if r.text not in seen:
-            seen.add(r.text)
-            out.append(r)
-    return out
+        k = key(r)
+        if k not in out or (r.flagged and not out[k].flagged):
+            out[k] = r
+    return list(out.values())
+
+
+def distinct(rows: Iterable[Scored]) -> list[Scored]:
+    return merge(rows, lambda r: r.text)
 
 
 def breakdown(rows: list[Scored], known: set[str]) -> dict[str, dict[str, Metrics]]:
-    """Metrics per source group and per source, for all lines, distinct lines and unseen lines."""
+    """Metrics per source group and per rendering of a source.
+
+    ``lines`` counts each labelled line of a page or article once, as ``bench.furniture``'s
+    line lists do (a benchmark line found in the page text, the link-free text and
+    trafilatura's output is one line); ``distinct`` each line text once; ``unseen`` the distinct
+    texts found nowhere in the development split.
+    """
     by: dict[str, list[Scored]] = {"all": rows}
     for r in rows:
         by.setdefault(GROUPS[r.source], []).append(r)
-        by.setdefault(r.source, []).append(r)
-    return {
-        name: {
-            "lines": metrics(group),
-            "distinct": metrics(distinct(group)),
-            "unseen": metrics(r for r in distinct(group) if r.text not in known),
+        if GROUPS[r.source] != r.source:
+            by.setdefault(r.source, []).append(r)
+    out = {}
+    for name, group in by.items():
+        unique = distinct(group)
+        out[name] = {
+            "lines": metrics(merge(group, lambda r: (GROUPS[r.source], r.doc_id, r.text))),
+            "distinct": metrics(unique),
+            "unseen": metrics(r for r in unique if r.text not in known),
         }
-        for name, group in by.items()
-    }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,10 @@ training and testing never share a source page:
   or a long piece of one, is ``body``; a line that shares nearly nothing with it (no word bigram
   in common, for three words or more) is ``furniture``; anything between is dropped. The page
   text is cut to the article and up to :data:`CROP` lines on each side, the part a loose
-  extractor leaves. The lines ``trafilatura.extract`` itself returns are labelled the same way:
-  the furniture among them is what survives extraction.
+  extractor leaves. The same cut is rendered a second time with the text of links left out,
+  as scrapers that strip anchors leave it ("More articles from" without the author's name);
+  each block keeps its label. The lines ``trafilatura.extract`` itself returns are labelled
+  like the page lines: the furniture among them is what survives extraction.
 - **AllSides** (:func:`allsides_furniture_lines`): paragraphs (split on blank lines) that recur
   verbatim in at least :data:`MIN_RECURRENCE` articles about different stories are
   ``furniture``; paragraphs that occur once are ``body``. See :func:`_mine_allsides` for what is
@@ -33,6 +35,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from bench.corpora import REPO, allsides, data_dir, extraction_benchmark, split_of
@@ -66,11 +69,20 @@ _QUOTES = "\"'“”‘’«"
 _BULLET = re.compile(r"^[-*•·]\s+")
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td "
-    "tfoot th thead tr ul button label option select caption".split()
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "button",
+        "label", "option", "select", "caption",
+    }
 )
-_SKIP_TAGS = frozenset("script style noscript template svg head iframe object embed canvas".split())
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "head", "iframe", "object", "embed",
+        "canvas",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +210,7 @@ class _Expected:
         self.lines = {_norm(_BULLET.sub("", line)).lower() for line in expected.splitlines() if line.strip()}
         self.text = _norm(expected).lower()
         words = WORD.findall(self.text)
-        self.bigrams = set(zip(words, words[1:]))
+        self.bigrams = set(pairwise(words))
         self.titles = titles
 
     def label(self, line: str) -> str | None:
@@ -218,7 +230,7 @@ class _Expected:
             return "body" if len(words) >= 5 else None
         if len(words) <= 2:
             return "furniture"
-        bigrams = list(zip(words, words[1:]))
+        bigrams = list(pairwise(words))
         shared = sum(b in self.bigrams for b in bigrams) / len(bigrams)
         # "Nearly nothing": topical related-story headlines share a bigram or two; drop those.
         return "furniture" if shared <= 0.1 else None
@@ -277,15 +289,17 @@ def _extraction_inputs() -> list[Path]:
 
 
 def extraction_benchmark_docs() -> list[LabelledDoc]:
-    """Labelled documents of the English extraction-benchmark pages: cropped page text and trafilatura output."""
+    """Labelled documents of the English extraction-benchmark pages, three per page: the cropped
+    page text, the same without link text, and trafilatura's output."""
     return _cache("extraction", _extraction_inputs(), _extraction_docs)
 
 
 def extraction_benchmark_lines() -> list[tuple[str, str, str]]:
     """``(page_id, line_text, label)`` for every labelled line of the English benchmark pages.
 
-    Lines come from the page's whole text (cropped around the article) and from trafilatura's
-    output; a line found in both is listed once per page. Label is 'furniture' or 'body'.
+    Lines come from the page's whole text (cropped around the article), the same text without
+    the text of its links, and trafilatura's output; a line found in several is listed once per
+    page. Label is 'furniture' or 'body'.
     """
     out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()

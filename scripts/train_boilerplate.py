@@ -37,9 +37,12 @@ OUT = REPO / "src" / "unspun" / "data" / "boilerplate-v1.json"
 # this often (and has been seen often enough to tell), e.g. "discuss" 0.79, "sign" 0.34,
 # "share" 0.24; nouns such as "story" or "photo" stay near 0.
 _VERB_CONTEXT = frozenset(
-    "to will would can could should must may might shall cannot please "
-    "don't didn't doesn't won't wouldn't can't couldn't shouldn't "
-    "don’t didn’t doesn’t won’t wouldn’t can’t couldn’t shouldn’t".split()
+    {
+        "to", "will", "would", "can", "could", "should", "must", "may", "might", "shall",
+        "cannot", "please", "don't", "didn't", "doesn't", "won't", "wouldn't", "can't",
+        "couldn't", "shouldn't", "don’t", "didn’t", "doesn’t", "won’t", "wouldn’t", "can’t",
+        "couldn’t", "shouldn’t",
+    }
 )
 _VERB_SHARE, _VERB_MIN = 0.18, 30
 _VERB_SHARE_RARE, _VERB_MIN_RARE = 0.5, 4
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", type=float, nargs="*", default=[3.0])
     ap.add_argument("--furniture-weight", type=float, nargs="*", default=[3.0])
     ap.add_argument("--page-weight", type=float, nargs="*", default=[1.0])
-    ap.add_argument("--word-scale", type=float, nargs="*", default=[1.0, 0.5, 0.3])
+    ap.add_argument("--word-scale", type=float, nargs="*", default=[1.0])
     ap.add_argument("--max-keys", type=int, default=40000, help="keep the keys with the largest weights")
     ap.add_argument("--dump", help="write the out-of-fold scores of the chosen setting to this TSV file")
     args = ap.parse_args(argv)
@@ -220,8 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     rec, ws, C, fw, pw, thr, oof = best
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as f:
-            for row in zip(sources, groups, y, oof, unseen, texts):
-                f.write("\t".join(map(str, row)) + "\n")
+            f.writelines("\t".join(map(str, row)) + "\n" for row in zip(sources, groups, y, oof, unseen, texts))
     for src in sorted(set(sources)):
         m = sources == src
         flagged = oof[m] >= thr
@@ -241,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         "about": "Logistic regression over line-shape, position and word keys; see docs/boilerplate.md.",
         "trained_on": {
             "documents": len(docs),
-            "lines": int(len(y)),
+            "lines": len(y),
             "furniture": int(y.sum()),
             "split": "dev",
             "sklearn": sklearn.__version__,

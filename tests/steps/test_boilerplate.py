@@ -18,15 +18,20 @@ from unspun.doc import parse
 from unspun.spans import Finding, Findings
 from unspun.steps.boilerplate import BoilerplateStep
 
-# Measured on the held-out split when the model was trained (docs/boilerplate.md); a floor sits
-# just below each measure, so that a change that loses recall fails here. Do not lower them
-# to make a change pass.
+# Measured on the held-out split when the model was trained (docs/boilerplate.md): precision
+# 0.973 / 0.975 / 0.973 and recall 0.904 / 0.755 / 0.975 (all / extraction benchmark /
+# AllSides). Each recall floor sits just below its measure, so that a change that loses recall
+# fails here. Do not lower them to make a change pass.
 PRECISION_FLOOR = 0.95
 RECALL_FLOORS = {
-    "all": 0.0,
-    "AllSides": 0.0,
-    "extraction benchmark": 0.0,
+    "all": 0.89,
+    "extraction benchmark": 0.74,
+    "allsides": 0.96,
 }
+# Each distinct line text once (measured 0.927): most of these false positives are one-off
+# furniture the recurrence rule labels body (docs/boilerplate.md), so this floor guards
+# against a regression rather than stating the true precision.
+DISTINCT_PRECISION_FLOOR = 0.91
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +57,10 @@ def _flagged_lines(step: BoilerplateStep, doc, found: Findings | None = None) ->
     return {doc.text[f.start : f.end]: f for f in step.detect(doc, found)}
 
 
-def test_heldout_precision(heldout) -> None:
-    m = heldout["all"]["lines"]
-    assert m.precision >= PRECISION_FLOOR, f"precision {m.precision:.3f} on {m.flagged} flagged held-out lines"
+@pytest.mark.parametrize("source", sorted(RECALL_FLOORS))
+def test_heldout_precision(heldout, source: str) -> None:
+    m = heldout[source]["lines"]
+    assert m.precision >= PRECISION_FLOOR, f"{source}: precision {m.precision:.3f} on {m.flagged} flagged lines"
 
 
 @pytest.mark.parametrize("source", sorted(RECALL_FLOORS))
@@ -66,7 +72,7 @@ def test_heldout_recall(heldout, source: str) -> None:
 def test_heldout_precision_on_distinct_lines(heldout) -> None:
     # Each distinct line once: recurring lines ("Advertisement") do not carry the precision.
     m = heldout["all"]["distinct"]
-    assert m.precision >= PRECISION_FLOOR, f"precision {m.precision:.3f} on {m.flagged} distinct flagged lines"
+    assert m.precision >= DISTINCT_PRECISION_FLOOR, f"precision {m.precision:.3f} on {m.flagged} distinct lines"
 
 
 @pytest.mark.parametrize("line", ["Other reports by", "Discuss This Article"])

@@ -17,8 +17,8 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from itertools import repeat
-from operator import add
+from itertools import pairwise, repeat
+from operator import add, mul
 from pathlib import Path
 
 from unspun.doc import Document
@@ -76,6 +76,8 @@ class FeatureSpace:
         self.verbs = frozenset(verbs)
         self.function_words = frozenset(function_words)
         self.open_words = frozenset(open_words)
+        # The six keys every line has, by (length, end, start, capitals): built once each.
+        self._base_keys: dict[tuple[str, str, str, str], list[str]] = {}
 
     @staticmethod
     def context(doc: Document) -> tuple[int, int]:
@@ -91,7 +93,7 @@ class FeatureSpace:
             keys.extend(words)
             keys.append("^" + words[0])
             keys.append(words[-1] + "$")
-            keys.extend(a + " " + b for a, b in zip(words, words[1:]))
+            keys.extend(a + " " + b for a, b in pairwise(words))
             if len(words) >= 2:
                 keys.append("^" + words[0] + " " + words[1])
         return keys
@@ -144,14 +146,17 @@ class FeatureSpace:
             share = len(_CAPITAL.findall(text)) / n
             caps = "<.3" if share < 0.3 else "<.7" if share < 0.7 else "<1" if share < 1 else "1"
         # Length with its ending and with its capitals: a linear model cannot combine them.
-        keys = [
-            f"#len={length}",
-            f"#end={end}",
-            f"#start={start}",
-            f"#caps={caps}",
-            f"#len={length}|end={end}",
-            f"#len={length}|caps={caps}",
-        ]
+        keys = self._base_keys.get((length, end, start, caps))
+        if keys is None:
+            keys = self._base_keys[length, end, start, caps] = [
+                f"#len={length}",
+                f"#end={end}",
+                f"#start={start}",
+                f"#caps={caps}",
+                f"#len={length}|end={end}",
+                f"#len={length}|caps={caps}",
+            ]
+        keys = keys.copy()
         if n:
             if n <= _RUN_WORDS and _DIGIT.search(text):
                 digits = sum(1 for w in words if w[0].isdigit() or w[-1].isdigit())
@@ -283,12 +288,37 @@ class BoilerplateStep(Step):
         self.features = FeatureSpace(model["verbs"], model["function_words"], model["open_words"])
         self._weights: dict[str, float] = model["weights"]
         self._bias: float = model["bias"]
+        self._index_words()
         chosen = model["threshold"] if threshold is None else threshold
         if not 0.0 < chosen < 1.0:
             raise ValueError(f"{self.name}: threshold must lie strictly between 0 and 1, got {chosen!r}")
         self.threshold = chosen
         # Compare logits, not probabilities: no exp() for the lines that do not pass.
         self._logit_threshold = math.log(chosen / (1.0 - chosen))
+
+    def _index_words(self) -> None:
+        """Number the words of the unigram and bigram keys, for scoring without building strings.
+
+        A word's number indexes its unigram weight; a bigram's weight sits under
+        ``number(a) * n + number(b)``. Unknown words are 0, and no key holding a 0 is stored.
+        """
+        ids: dict[str, int] = {}
+        for key in self._weights:
+            if key[0] not in "#^" and key[-1] != "$":
+                for w in key.split(" "):
+                    ids.setdefault(w, len(ids) + 1)
+        self._word_id = ids
+        self._width = n = len(ids) + 1
+        self._unigram = [0.0] * n
+        self._bigram: dict[int, float] = {}
+        for key, weight in self._weights.items():
+            if key[0] in "#^" or key[-1] == "$":
+                continue
+            a, _, b = key.partition(" ")
+            if b:
+                self._bigram[ids[a] * n + ids[b]] = weight
+            else:
+                self._unigram[ids[a]] = weight
 
     def score_line(self, doc: Document, i: int) -> float:
         """Furniture probability of line ``i`` (for inspection; :meth:`detect` scores all lines)."""
@@ -299,17 +329,19 @@ class BoilerplateStep(Step):
         return self._bias + sum(get(k, 0.0) for k in keys)
 
     def _logit(self, doc: Document, i: int, context: tuple[int, int]) -> float:
-        """The same sum as ``logit_of_keys(features.keys(...))``, with the look-ups done by map()."""
+        """The same sum as ``logit_of_keys(features.keys(...))``: word pairs are looked up by
+        number, and every loop runs inside map() and sum()."""
         get = self._weights.get
         words = doc.line_words[i]
         total = self._bias + sum(map(get, self.features.shape_keys(doc, i, context), repeat(0.0)))
         if words:
-            rest = words[1:]
-            total += sum(map(get, words, repeat(0.0)))
-            total += sum(map(get, map(add, map(add, words, repeat(" ")), rest), repeat(0.0)))
+            ids = list(map(self._word_id.get, words, repeat(0)))
+            total += sum(map(self._unigram.__getitem__, ids))
+            pairs = map(add, map(mul, ids, repeat(self._width)), ids[1:])
+            total += sum(map(self._bigram.get, pairs, repeat(0.0)))
             total += get("^" + words[0], 0.0) + get(words[-1] + "$", 0.0)
-            if rest:
-                total += get("^" + words[0] + " " + rest[0], 0.0)
+            if len(words) > 1:
+                total += get("^" + words[0] + " " + words[1], 0.0)
         return total
 
     def detect(self, doc: Document, found: Findings) -> Iterator[Finding]:
@@ -321,14 +353,6 @@ class BoilerplateStep(Step):
             while k < len(covered) and covered[k][1] <= line.start:
                 k += 1
             if k < len(covered) and covered[k][0] < line.end:
-                continue
-            if _unfinished(doc, i):
-                yield self.finding(
-                    line.start, line.end, 0.98,
-                    f"an unfinished line ending in '{doc.line_words[i][-1]}': link text of the page "
-                    "that lost its link, not article text",
-                    line=i, evidence=["#unfinished"],
-                )
                 continue
             logit = self._logit(doc, i, context)
             if logit < self._logit_threshold:
@@ -348,11 +372,13 @@ class BoilerplateStep(Step):
         ranked = sorted(push, key=push.__getitem__, reverse=True)
 
         shown: list[str] = []
+        shown_words: set[str] = set()
         for key in ranked:
             if not key.startswith("#"):
-                word = key.strip("^$")
-                if word not in shown:
-                    shown.append(word)
+                phrase = key.strip("^$").split(" ")
+                if not shown_words.issuperset(phrase):  # "full" adds nothing after "full coverage"
+                    shown.append(" ".join(phrase))
+                    shown_words.update(phrase)
         shapes = [k for k in ranked if k in _SHAPE_WORDS]
         verb = sum(push.get(k, 0.0) for k in _VERB_KEYS)
         best_word = max((push[k] for k in ranked if not k.startswith("#")), default=0.0)
@@ -369,23 +395,6 @@ class BoilerplateStep(Step):
         details.extend(_SHAPE_WORDS[k] for k in shapes[:2])
         reason = kind + (" (" + "; ".join(details) + ")" if details else "") + ", not article text"
         return reason, ranked[:4]
-
-
-# Words a line cannot end on when it is whole: a preposition, article or conjunction still
-# waiting for its object. Extracted pages keep such stubs where a link's text was dropped.
-_DANGLING_ENDS = frozenset("by of from the a an and or with for to via".split())
-
-
-def _unfinished(doc: Document, i: int) -> bool:
-    """A short line, alone in its paragraph, that stops on a word needing more after it."""
-    words = doc.line_words[i]
-    if not 1 <= len(words) <= 6 or words[-1] not in _DANGLING_ENDS:
-        return False
-    line = doc.lines[i]
-    if not doc.text[line.end - 1].isalpha():
-        return False
-    para = doc.paragraphs[line.paragraph]
-    return para.first_line == para.last_line
 
 
 def _sigmoid(x: float) -> float:
