@@ -24,26 +24,25 @@ from bench.farm import score
 SLICE = {"split": "heldout", "n": 200, "seed": 1}
 
 # (section, row, metric): the lowest acceptable value. Measured when set (2026-11-29, steps
-# metadata.v1, boilerplate.v1, injected.v1, quotes.v1, figures.v1; precision / recall):
-# boilerplate 0.941 / 0.378, injected 0.876 / 0.863, metadata on the head lines 0.917 / 0.782.
-# Most boilerplate "false positives" are real furniture inside the AllSides source bodies
-# ("... contributed to this report"), which the generator labels original; most injected ones
-# are farm furniture (related-story headlines) taken for a teaser, which is removed either way.
+# metadata.v1, boilerplate.v1 (the higher-recall model), injected.v1, dangling.v1, quotes.v1,
+# figures.v1, threads.v1; precision / recall): boilerplate 0.968 / 0.591, injected
+# 0.922 / 0.881, metadata on the head lines 0.916 / 0.773, stitched verdict 0.737 / 0.233.
+# Most injected "false positives" are farm furniture (related-story headlines) taken for a
+# teaser, which is removed either way.
 FLOORS = {
-    ("sentence", "boilerplate", "precision"): 0.93,
-    ("sentence", "boilerplate", "recall"): 0.36,
-    ("sentence", "injected", "precision"): 0.86,
-    ("sentence", "injected", "recall"): 0.84,
+    ("sentence", "boilerplate", "precision"): 0.95,
+    ("sentence", "boilerplate", "recall"): 0.57,
+    ("sentence", "injected", "precision"): 0.90,
+    ("sentence", "injected", "recall"): 0.86,
     ("sentence", "metadata (head lines)", "precision"): 0.90,
     ("sentence", "metadata (head lines)", "recall"): 0.76,
-    # Added with threads.v1 and dangling.v1: stitched verdict 0.737 / 0.233 on this slice.
     ("article", "stitched", "precision"): 0.70,
     ("article", "stitched", "recall"): 0.21,
 }
-# (section, row, metric): the highest acceptable value. Measured when set: 1 of the 60 clean
-# articles not judged clean (a boilerplate finding), none with an injected finding. One
-# article more is let through; a false alarm on one clean article is 0.0167. The stitched
-# verdict (threads.v1) may cost one clean article more, inside the 2% its model was set to.
+# (section, row, metric): the highest acceptable value. Measured when set: 2 of the 60 clean
+# articles not judged clean (one boilerplate finding, one stitched verdict), none with an
+# injected finding. One article more is let through; a false alarm on one clean article is
+# 0.0167.
 CEILINGS = {
     ("article", "clean_false_alarm", "value"): 0.05,
     ("article", "clean_false_alarm_by_kind", "stitch"): 0.017,
