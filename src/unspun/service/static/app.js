@@ -344,8 +344,15 @@
 
   // ---- sources -------------------------------------------------------------------------
 
+  // A source's address is shown as a link only when it is a web address (never javascript: etc.).
   function safeUrl(url) {
-    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+    if (typeof url !== "string") return null;
+    try {
+      const u = new URL(url);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function diff(edits) {
