@@ -47,7 +47,11 @@ bench-accuracy: $(VENV)/.installed-bench
 bench-speed: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.throughput
 
-bench: bench-accuracy bench-speed
+## bench-serve: requests/s and latency of unspun serve on loopback, beside the library and the CLI
+bench-serve: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.serve
+
+bench: bench-accuracy bench-speed bench-serve
 
 clean:
 	rm -rf $(VENV) bench/out .pytest_cache

@@ -134,7 +134,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
 
     @app.get("/api/health", tags=["api"], summary="Is the service up")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "schema": SCHEMA, "sources": sources is not None}
 
     @app.post("/api/check", tags=["api"], summary="Analyse one article", openapi_extra=_CHECK_BODY)
