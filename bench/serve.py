@@ -1,6 +1,7 @@
 """Throughput of ``unspun serve`` on loopback, beside the library and the CLI on the same article.
 
-    python -m bench.serve [--clients 1,4,16] [--requests 200] [--repeats 30] [--article allsides|specimen]
+    python -m bench.serve [--clients 1,4,16] [--workers 1,2] [--requests 200] [--repeats 30]
+                          [--article allsides|specimen]
 
 1. The article: the AllSides body whose UTF-8 size is nearest 5,000 bytes (``--article
    specimen``: ../shared/examples/content-farm-article.txt). Only its id and size are printed.
@@ -9,7 +10,7 @@
 3. The CLI: ``unspun check --format json FILE`` as a new process, ``--cli-repeats`` times; the
    median wall time per article, process start and model loading included (what a shell loop
    over files pays).
-4. The server: ``unspun serve`` started as its own process on a free loopback port (so the load
+4. The server: ``unspun serve [--workers W]`` started as its own process on a free loopback port (so the load
    generator does not share its interpreter), then for each number of clients N, N asyncio
    tasks with one httpx.AsyncClient post the article as JSON to /api/check, ``--requests``
    requests in all after a warm-up of N; each request's latency is timed with
@@ -104,13 +105,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "unspun", "serve", "--port", str(port), "--time-limit", "600"],
+        [sys.executable, "-m", "unspun", "serve", "--port", str(port), "--time-limit", "600",
+         "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    for line in proc.stdout:  # blocks until uvicorn says it listens
-        if "Uvicorn running on" in line:
+    ready = 0
+    for line in proc.stdout:  # blocks until every worker has started
+        ready += "Application startup complete" in line
+        if ready == workers:
             break
     else:
         raise SystemExit(f"bench.serve: the server did not start (exit {proc.wait()})")
@@ -182,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=30, help="library timings (default 30)")
     ap.add_argument("--cli-repeats", type=int, default=5, help="CLI runs (default 5)")
     ap.add_argument("--article", choices=("allsides", "specimen"), default="allsides")
+    ap.add_argument("--workers", default="1", help="server processes, comma-separated to compare (default 1)")
     args = ap.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
 
@@ -196,24 +201,28 @@ def main(argv: list[str] | None = None) -> int:
     cli = time_cli(text, args.cli_repeats)
     print(f"CLI:     {cli['median_s'] * 1000:.0f} ms/article median (a new process each, load included)")
 
-    port = free_port()
-    server = start_server(port)
     rows = []
-    try:
-        round_trip = asyncio.run(transport(f"http://127.0.0.1:{port}"))
-        print(f"HTTP round trip (GET /api/health, 1 client): {round_trip:.2f} ms median")
-        for n in clients:
-            row = asyncio.run(load(f"http://127.0.0.1:{port}", text, n, args.requests))
-            row["vs_library"] = row["rps"] / lib_rate
-            rows.append(row)
-    finally:
-        server.terminate()
-        server.wait(30)
+    round_trip = None
+    for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
+        port = free_port()
+        server = start_server(port, workers)
+        try:
+            if round_trip is None:
+                round_trip = asyncio.run(transport(f"http://127.0.0.1:{port}"))
+                print(f"HTTP round trip (GET /api/health, 1 client): {round_trip:.2f} ms median")
+            for n in clients:
+                row = asyncio.run(load(f"http://127.0.0.1:{port}", text, n, args.requests))
+                row["workers"] = workers
+                row["vs_library"] = row["rps"] / lib_rate
+                rows.append(row)
+        finally:
+            server.terminate()
+            server.wait(30)
 
     print()
-    print(f"{'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s ÷ library/s':>18}")
+    print(f"{'workers':>7} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s ÷ library/s':>18}")
     for r in rows:
-        print(f"{r['clients']:>7} {r['requests']:>8} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+        print(f"{r['workers']:>7} {r['clients']:>7} {r['requests']:>8} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['vs_library']:>18.2f}")  # fmt: skip
     OUT.mkdir(exist_ok=True)
     result = {"article": name, "bytes": size, "cpus": os.cpu_count(), "python": platform.python_version(),

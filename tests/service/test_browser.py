@@ -231,3 +231,29 @@ def test_sources_panel_shows_the_edits_as_a_diff(browser, pipeline, example_path
         assert page.locator("#article .traced").count() >= 1
         _shot(page, artifacts, "sources.png")
         page.close()
+
+
+def test_conflicts_and_repeats_link_to_their_figures(page, base_url, specimen, specimen_text, artifacts):
+    pairs = [f for f in specimen.findings if f.kind in ("conflict", "repeat")]
+    assert pairs, "the specimen has a conflict and a repeat"
+    page.goto(base_url)
+    _check_text(page, specimen_text)
+    # Each conflict or repeat marker is followed by a link to the figure it names, and back.
+    for f in pairs:
+        other_text = specimen_text[f.details["other"][0] : f.details["other"][1]]
+        marker = page.locator(f"#article a.ref.k-{f.kind}").first
+        number = marker.text_content().strip("[]")
+        link = page.locator(f"#article a.ref.link[aria-label^='{f.kind} with finding']").first
+        assert link.count() == 1
+        target = link.get_attribute("href").lstrip("#")
+        link.click()
+        figure_ref = page.locator(f"#{target}")
+        assert "k-figure" in figure_ref.get_attribute("class")
+        assert "target" in figure_ref.get_attribute("class")
+        # The figure's marker follows the figure's own text.
+        figure_number = figure_ref.text_content().strip("[]")
+        item = page.locator(f"#item-{figure_number}")
+        assert other_text in item.text_content()
+        assert item.locator(f"a.ref.link[href='#ref-{number}']").count() == 1
+    assert specimen.verdict.label == page.text_content("#verdict-label")
+    _shot(page, artifacts, "specimen.png")

@@ -56,3 +56,14 @@ def test_bad_options_are_refused(bad, capsys):
     with pytest.raises(SystemExit) as e:
         main(["serve", *bad])
     assert e.value.code == 2
+
+
+def test_worker_processes_build_the_app_from_the_settings(monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from unspun.service import command
+
+    monkeypatch.setenv(command.ENV, '{"max_request_bytes": 100}')
+    with TestClient(command.app_from_env()) as client:
+        assert client.get("/api/health").json()["sources"] is False
+        assert client.post("/api/check", json={"text": "x" * 200}).status_code == 413

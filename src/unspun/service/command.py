@@ -5,6 +5,8 @@ Registering the subcommand imports nothing heavy; FastAPI and uvicorn load only 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 
 
@@ -23,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="largest request body accepted (default: about 6 MB)")  # fmt: skip
     p.add_argument("--time-limit", type=_positive_float, default=None, metavar="SECONDS",
                    help="longest an analysis may take, waiting included (default 30)")  # fmt: skip
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="server processes (default 1); analyses run one at a time in each, so use up to "
+                   "one per core for more throughput")  # fmt: skip
     p.set_defaults(run=run)
 
 
@@ -82,10 +87,31 @@ def run(args: argparse.Namespace) -> int:
         options["max_request_bytes"] = args.max_request_bytes
     if args.time_limit:
         options["time_limit"] = args.time_limit
+    common = {"host": args.host, "port": args.port, "log_level": "info", "server_header": False}
+    if args.workers > 1:
+        # Each worker process builds its own app (and opens the index itself, read-only) from
+        # these settings; the index was opened above only to fail early and clearly.
+        if sources is not None:
+            sources.close()
+        os.environ[ENV] = json.dumps({"sources": args.sources, **options})
+        uvicorn.run("unspun.service.command:app_from_env", factory=True, workers=args.workers, **common)
+        return 0
     app = create_app(sources=sources, **options)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
+        uvicorn.run(app, **common)
     finally:
         if sources is not None:
             sources.close()
     return 0
+
+
+ENV = "UNSPUN_SERVE_SETTINGS"
+
+
+def app_from_env():
+    """The app of one worker process, built from the settings ``run`` left in the environment."""
+    from unspun.service.app import create_app
+
+    settings = json.loads(os.environ.get(ENV) or "{}")
+    path = settings.pop("sources", None)
+    return create_app(sources=open_sources(path) if path else None, **settings)
