@@ -212,3 +212,26 @@ def test_docs_are_served_without_a_cdn(client):
     body = spec["paths"]["/api/check"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(body)
     assert "/docs" not in spec["paths"] and "/" not in spec["paths"]
+
+
+def test_json_text_over_the_library_limit_is_413(client):
+    from unspun.source import MAX_INPUT_BYTES
+
+    r = client.post("/api/check", json={"text": "a" * (MAX_INPUT_BYTES + 1), "name": "huge"})
+    assert r.status_code == 413
+    assert _detail(r).startswith("huge: input is 5,000,001 bytes")
+
+
+def test_a_failing_pipeline_is_a_500_without_internals(pipeline):
+    from fastapi.testclient import TestClient
+
+    from unspun.service.app import create_app
+
+    class Broken:
+        def check(self, source, name="<text>"):
+            raise RuntimeError("secret internals")
+
+    with TestClient(create_app(Broken())) as c:
+        r = c.post("/api/check", json={"text": "The council met on Monday.", "name": "a.txt"})
+    assert r.status_code == 500
+    assert _detail(r) == "a.txt: internal error while analysing the input"

@@ -7,11 +7,12 @@ the app itself, so it works with no outside network.
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse
@@ -31,6 +32,8 @@ from unspun.source import MAX_INPUT_BYTES, Source, from_bytes, from_string, look
 MAX_REQUEST_BYTES = MAX_INPUT_BYTES + 1_000_000
 #: Seconds an analysis may take, waiting for its turn included.
 TIME_LIMIT = 30.0
+
+log = logging.getLogger("unspun.service")
 
 STATIC = resources.files("unspun.service") / "static"
 
@@ -67,13 +70,21 @@ class CheckRequest(BaseModel):
         return self
 
     def source(self) -> Source:
+        name = self.name or ("<text>" if self.text is not None else "<html>")
+        given = self.text if self.text is not None else self.html or ""
+        _check_size(len(given.encode("utf-8", "surrogatepass")), name)
         if self.text is not None:
-            return from_string(self.text, self.name or "<text>")
+            return from_string(self.text, name)
         html = self.html or ""
         # A fragment ("<p>..</p><p>..</p>") is still HTML when the client says so.
         if not looks_like_html(html.encode("utf-8", "surrogatepass")) and html.strip():
             html = f"<html><body>{html}</body></html>"
-        return from_string(html, self.name or "<html>")
+        return from_string(html, name)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise HTTPException(413, f"{name}: input is {size:,} bytes, over the limit of {MAX_INPUT_BYTES:,}")
 
 
 _CHECK_BODY = {
@@ -148,12 +159,15 @@ def create_app(
             return JSONResponse({"detail": f"busy: {e}"}, status_code=503, headers={"Retry-After": "5"})
         except TimedOut as e:
             return JSONResponse({"detail": str(e)}, status_code=504)
+        except Exception:
+            # A bug, not bad input: logged with its traceback, answered without internals.
+            log.exception("analysis of %s failed", source.name)
+            return JSONResponse({"detail": f"{source.name}: internal error while analysing the input"}, status_code=500)
         return JSONResponse(report.to_dict())
 
     @app.exception_handler(InputError)
     async def _input_error(request: Request, e: InputError) -> JSONResponse:
-        status = 413 if "over the limit" in e.problem else 400
-        return JSONResponse({"detail": str(e)}, status_code=status)
+        return JSONResponse({"detail": str(e)}, status_code=400)
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _docs(app)
@@ -203,13 +217,14 @@ async def _read_upload(request: Request) -> Source:
             [{"type": "missing", "loc": ("body", "file"), "msg": "a multipart upload needs a 'file' field",
               "input": None}]
         )  # fmt: skip
+    name = upload.filename or "<upload>"
+    _check_size(upload.size if upload.size is not None else 0, name)
     data = await upload.read()
-    return from_bytes(data, upload.filename or "<upload>")
+    _check_size(len(data), name)
+    return from_bytes(data, name)
 
 
 def _unsupported(ctype: str) -> Exception:
-    from fastapi import HTTPException
-
     return HTTPException(
         415, f"content type {ctype!r} is not accepted: send application/json or a multipart/form-data upload"
     )

@@ -459,6 +459,13 @@
       }
       sendText(text);
     });
+    // Ctrl+Enter (or Cmd+Enter) in the text box checks it without leaving the keyboard.
+    $("text").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        $("input").requestSubmit();
+      }
+    });
     $("file").addEventListener("change", () => {
       const f = $("file").files[0];
       if (f) sendFile(f);
