@@ -265,3 +265,15 @@ def test_conflicts_and_repeats_link_to_their_figures(page, base_url, specimen, s
         assert item.locator(f"a.ref.link[href='#ref-{number}']").count() == 1
     assert specimen.verdict.label == page.text_content("#verdict-label")
     _shot(page, artifacts, "specimen.png")
+
+
+def test_docs_render_offline_and_nothing_leaves_the_server(page, base_url, example_path):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{base_url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("unspun")
+    expect(page.locator(".swagger-ui")).to_contain_text("/api/check")
+    page.goto(base_url)
+    _check_text(page, example_path.read_text(encoding="utf-8"))
+    outside = [u for u in requests if not u.startswith(base_url) and not u.startswith("data:")]
+    assert not outside, outside
