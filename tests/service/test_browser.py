@@ -277,3 +277,62 @@ def test_docs_render_offline_and_nothing_leaves_the_server(page, base_url, examp
     _check_text(page, example_path.read_text(encoding="utf-8"))
     outside = [u for u in requests if not u.startswith(base_url) and not u.startswith("data:")]
     assert not outside, outside
+
+
+class ContractPipeline:
+    """The real pipeline's report with the fields other parts of unspun add to the schema
+    (a dangling reference, story threads, the stitched verdict), to show the page renders them."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def check(self, source, name="<text>"):
+        data = json.loads(self.real.check(source, name=name).to_json())
+        body = [s for s in data["sentences"] if not s["flags"]]
+        first, switch = body[0], body[len(body) // 2]
+        phrase_end = first["start"] + len(data["text"][first["start"] : first["end"]].split()[0])
+        data["findings"].append({
+            "kind": "dangling_reference", "start": first["start"], "end": phrase_end, "score": 0.7,
+            "reason": "refers to something the text never introduces", "step": "test",
+            "details": {"phrase": data["text"][first["start"] : phrase_end], "missing": "an earlier mention"},
+            "id": len(data["findings"]),
+        })  # fmt: skip
+        data["findings"].append({"kind": "thread", "start": switch["start"], "end": data["sentences"][-1]["end"],
+                                 "score": 0.6, "reason": "a second story", "step": "test",
+                                 "details": {"thread": 2}, "id": len(data["findings"])})  # fmt: skip
+        for s in data["sentences"]:
+            s["thread"] = 2 if s["index"] >= switch["index"] else 1
+        data["threads"] = {"count": 2, "switches": [switch["index"]]}
+        data["verdict"]["label"] = "stitched"
+
+        class Done:
+            def to_dict(self):
+                return data
+
+        return Done(), switch["paragraph"]
+
+
+def test_dangling_references_threads_and_stitched(browser, pipeline, example_path):
+    from unspun.service.app import create_app
+
+    contract = ContractPipeline(pipeline)
+    _, switch_paragraph = contract.check(example_path.read_text(encoding="utf-8"))
+
+    class Serve:
+        def check(self, source, name="<text>"):
+            return contract.check(source, name=name)[0]
+
+    with serving(create_app(Serve())) as base:
+        page = browser.new_page()
+        page.goto(base)
+        _check_text(page, example_path.read_text(encoding="utf-8"))
+        assert "verdict-stitched" in page.get_attribute("#verdict", "class")
+        dangling = page.locator("#article span.k-dangling_reference").first
+        assert "underline" in dangling.evaluate("e => getComputedStyle(e).textDecorationLine")
+        assert "an earlier mention" in dangling.get_attribute("title")
+        start = page.locator("#article p.thread-start")
+        assert start.count() == 1 and start.get_attribute("id") == f"p-{switch_paragraph}"
+        # A thread covers a run of sentences: listed with the findings, not painted over the text.
+        assert page.locator("#article .k-thread").count() == 0
+        assert page.locator("#findings .kind", has_text="thread").count() == 1
+        page.close()
