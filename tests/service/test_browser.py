@@ -111,6 +111,7 @@ def test_paste_see_injected_marked_then_clean_text(page, base_url, pipeline, exa
     page.goto(base_url)
     _check_text(page, text)
     assert page.text_content("#verdict-label") == report.verdict.label
+    assert report.metadata["title"].value in page.text_content("#meta")
     marked = " ".join(page.locator("#article .k-injected").all_text_contents())
     assert phrase in marked
     # Struck through, as the legend says.

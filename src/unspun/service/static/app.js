@@ -197,6 +197,15 @@
       list.append(li);
     }
     if (!reasons.length) list.append(el("li", { text: "Nothing wrong was found." }));
+    const meta = $("meta");
+    meta.replaceChildren();
+    const fields = report.metadata && typeof report.metadata === "object" ? report.metadata : {};
+    for (const key of ["title", "author", "date"]) {
+      const value = fields[key] && fields[key].value;
+      if (typeof value === "string" && value) {
+        meta.append(el("dt", { text: key[0].toUpperCase() + key.slice(1) }), el("dd", { text: value }));
+      }
+    }
   }
 
   function ref(number, label, target) {
