@@ -61,6 +61,8 @@ def open_sources(path: str):
         raise InputError(path, "no such reference index (build one first)")
     try:
         return index_class(path, read_only=True)
+    except InputError:
+        raise
     except Exception as e:  # the index's own errors (DuckDB's included) all mean the same here
         raise InputError(path, f"cannot open the reference index ({type(e).__name__}: {e})") from None
 
