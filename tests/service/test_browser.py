@@ -237,7 +237,10 @@ def test_sources_panel_shows_the_edits_as_a_diff(browser, pipeline, example_path
         assert panel.locator("ins").count() == 1
         assert panel.locator("h3").text_content() == "The original story"
         assert panel.locator("h3 a").count() == 0  # a javascript: address is never made a link
-        assert page.locator("#article .traced").count() >= 1
+        assert page.locator("#article .traced-spun").count() >= 1
+        # Its link in the panel points the reader at the sentence in the article.
+        panel.locator(".match a").first.click()
+        assert "target" in page.locator("#article .traced-spun").first.get_attribute("class")
         _shot(page, artifacts, "sources.png")
         page.close()
 

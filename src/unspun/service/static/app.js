@@ -264,21 +264,26 @@
           if (s.start === a) para.append(el("span", { id: `s-${s.index}`, class: "anchor" }));
         }
         const active = inside.filter((m) => m.start < b && m.end > a);
-        const inTraced = tracedHere.some((s) => s.start < b && s.end > a);
+        const tracedSentence = tracedHere.find((s) => s.start < b && s.end > a);
+        const inTraced = !!tracedSentence;
         const piece = text.slice(a, b);
         if (!active.length && !inTraced) {
           para.append(document.createTextNode(piece));
         } else {
           const span = el("span", { text: piece });
           const classes = active.map((m) => `k ${kindClass(m.kind)}`);
-          if (inTraced) classes.push("traced");
+          if (inTraced) {
+            classes.push(tracedSentence.source.status === "spun" ? "traced traced-spun" : "traced");
+            span.setAttribute("data-sentence", tracedSentence.index);
+          }
           span.className = classes.join(" ");
           if (active.length) {
             span.title = active.map(note).join("\n");
             span.setAttribute("data-findings", active.map((m) => m.number).join(" "));
             active.forEach((m) => kinds.add(m.kind));
           } else {
-            span.title = "traced to a source (see Sources)";
+            span.title = tracedSentence.source.status === "spun"
+              ? "reworded from a source (see Sources)" : "copied from a source (see Sources)";
           }
           para.append(span);
         }
@@ -298,7 +303,12 @@
     for (const k of [...kinds].sort()) {
       legend.append(el("li", {}, el("span", { class: `k ${kindClass(k)}`, text: k }), " " + (KIND_NOTES[k] || "")));
     }
-    if (traced.length) legend.append(el("li", {}, el("span", { class: "traced", text: "traced" }), " copied or spun from a source"));
+    if (traced.some((s) => s.source.status !== "spun")) {
+      legend.append(el("li", {}, el("span", { class: "traced", text: "copied" }), " word for word from a source"));
+    }
+    if (traced.some((s) => s.source.status === "spun")) {
+      legend.append(el("li", {}, el("span", { class: "traced traced-spun", text: "spun" }), " reworded from a source"));
+    }
   }
 
   function linkTo(number, label) {
@@ -413,11 +423,24 @@
       const copied = items.filter((s) => s.source.status === "copied").length;
       const meta = [doc.outlet, `id ${doc.id}`, `${copied} copied, ${items.length - copied} spun`].filter(Boolean).join(" · ");
       const box = el("section", { class: "doc" }, head, el("p", { class: "meta", text: meta }));
-      for (const s of items) {
+      // Reworded sentences first, each with its diff; word-for-word copies folded away.
+      const spun = items.filter((s) => s.source.status === "spun");
+      const copies = items.filter((s) => s.source.status !== "spun");
+      let folder = null;
+      if (copies.length) {
+        folder = el("details", {}, el("summary", {
+          text: `${copies.length} sentence${copies.length === 1 ? "" : "s"} copied word for word` }));
+      }
+      for (const s of [...spun, ...copies]) {
         const src = s.source;
         const sim = typeof src.similarity === "number" ? ` · similarity ${src.similarity.toFixed(2)}` : "";
-        const what = el("span", { class: "what" },
-          el("a", { href: `#s-${s.index}`, "aria-label": `sentence ${s.index + 1} in the article` }, `sentence ${s.index + 1}`),
+        const jump = el("a", { href: `#s-${s.index}`, "aria-label": `sentence ${s.index + 1} in the article` },
+          `sentence ${s.index + 1}`);
+        jump.addEventListener("click", () => {
+          document.querySelectorAll(".target").forEach((t) => t.classList.remove("target"));
+          document.querySelectorAll(`[data-sentence="${s.index}"]`).forEach((t) => t.classList.add("target"));
+        });
+        const what = el("span", { class: "what" }, jump,
           ` · ${src.status || "?"}${sim}`);
         const entry = el("div", { class: `match ${src.status === "spun" ? "spun" : "copied"}` }, what);
         if (src.status === "spun" && Array.isArray(src.edits)) entry.append(diff(src.edits));
@@ -427,8 +450,9 @@
           entry.append(el("span", { class: "numbers what",
             text: "numbers changed: " + numbers.map((x) => `${x.from} → ${x.to}`).join(", ") }));
         }
-        box.append(entry);
+        (src.status === "spun" || !folder ? box : folder).append(entry);
       }
+      if (folder) box.append(folder);
       body.append(box);
     }
   }
