@@ -8,7 +8,9 @@ the app itself, so it works with no outside network.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -69,17 +71,21 @@ class CheckRequest(BaseModel):
             raise PydanticCustomError("exactly_one", "give exactly one of 'text' and 'html': {which}", {"which": which})
         return self
 
-    def source(self) -> Source:
-        name = self.name or ("<text>" if self.text is not None else "<html>")
+    def name_or_default(self) -> str:
+        return self.name or ("<text>" if self.text is not None else "<html>")
+
+    def reader(self) -> Callable[[], Source]:
+        """What turns this request into a Source; HTML extraction is real work, so it runs
+        later in the analysis thread, under the time limit, not on the event loop."""
+        name = self.name_or_default()
         given = self.text if self.text is not None else self.html or ""
         _check_size(len(given.encode("utf-8", "surrogatepass")), name)
         if self.text is not None:
-            return from_string(self.text, name)
-        html = self.html or ""
+            return partial(from_string, self.text, name)
         # A fragment ("<p>..</p><p>..</p>") is still HTML when the client says so.
-        if not looks_like_html(html.encode("utf-8", "surrogatepass")) and html.strip():
-            html = f"<html><body>{html}</body></html>"
-        return from_string(html, name)
+        if not looks_like_html(given.encode("utf-8", "surrogatepass")) and given.strip():
+            given = f"<html><body>{given}</body></html>"
+        return partial(from_string, given, name)
 
 
 def _check_size(size: int, name: str) -> None:
@@ -150,9 +156,9 @@ def create_app(
 
     @app.post("/api/check", tags=["api"], summary="Analyse one article", openapi_extra=_CHECK_BODY)
     async def check(request: Request) -> JSONResponse:
-        source = await _read_source(request)
+        name, read = await _read_request(request)
         try:
-            report = await runner.check(source)
+            report = await runner.check(read)
         except InputError as e:
             return JSONResponse({"detail": str(e)}, status_code=400)
         except Busy as e:
@@ -161,8 +167,8 @@ def create_app(
             return JSONResponse({"detail": str(e)}, status_code=504)
         except Exception:
             # A bug, not bad input: logged with its traceback, answered without internals.
-            log.exception("analysis of %s failed", source.name)
-            return JSONResponse({"detail": f"{source.name}: internal error while analysing the input"}, status_code=500)
+            log.exception("analysis of %s failed", name)
+            return JSONResponse({"detail": f"{name}: internal error while analysing the input"}, status_code=500)
         return JSONResponse(report.to_dict())
 
     @app.exception_handler(InputError)
@@ -184,7 +190,9 @@ def create_app(
     return app
 
 
-async def _read_source(request: Request) -> Source:
+async def _read_request(request: Request) -> tuple[str, Callable[[], Source]]:
+    """The input's name, and what makes its Source. Wrong requests fail here, at once (413,
+    415, 422); what the input holds is judged later, in the analysis thread (400)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         return await _read_upload(request)
@@ -192,10 +200,11 @@ async def _read_source(request: Request) -> Source:
         raise _unsupported(ctype)
     body = await request.body()
     try:
-        return CheckRequest.model_validate_json(body).source()
+        req = CheckRequest.model_validate_json(body)
     except ValidationError as e:
         # The same 422 shape FastAPI gives for declared bodies, each error's loc under "body".
         raise RequestValidationError([_error(err) for err in e.errors(include_url=False)]) from None
+    return req.name_or_default(), req.reader()
 
 
 def _error(err: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +218,7 @@ def _error(err: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def _read_upload(request: Request) -> Source:
+async def _read_upload(request: Request) -> tuple[str, Callable[[], Source]]:
     form = await request.form(max_files=1, max_fields=4)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -221,7 +230,7 @@ async def _read_upload(request: Request) -> Source:
     _check_size(upload.size if upload.size is not None else 0, name)
     data = await upload.read()
     _check_size(len(data), name)
-    return from_bytes(data, name)
+    return name, partial(from_bytes, data, name)
 
 
 def _unsupported(ctype: str) -> Exception:

@@ -1,4 +1,6 @@
 """Runs the pipeline for the web service: one analysis at a time, each within a time limit.
+An analysis here includes reading the input (decoding, HTML extraction), which is real work
+too and so stays off the event loop and under the limit.
 
 The pipeline's steps keep caches that are not safe to share between threads, and the work is
 CPU-bound Python, so threads would not run it faster anyway: analyses go through one worker
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,20 +42,24 @@ class Runner:
         self._waiting = 0
         self._lock = threading.Lock()
 
-    def _check(self, source: Source, started: threading.Event) -> Report:
+    def _check(self, read: Callable[[], Source], started: threading.Event) -> Report:
         started.set()
+        source = read()
         if self.sources is not None:
             return self.pipeline.check(source, name=source.name, sources=self.sources)
         return self.pipeline.check(source, name=source.name)
 
-    async def check(self, source: Source) -> Report:
+    async def check(self, read: Callable[[], Source] | Source) -> Report:
+        """The report of the input that ``read()`` gives (or of a Source as it is)."""
+        if isinstance(read, Source):
+            read = (lambda source=read: source)
         with self._lock:
             if self._waiting >= self.max_waiting:
                 raise Busy(f"{self._waiting} requests are already waiting; try again later")
             self._waiting += 1
         started = threading.Event()
         try:
-            future = self._executor.submit(self._check, source, started)
+            future = self._executor.submit(self._check, read, started)
             try:
                 # Cancelling the wrapped future cancels a job that has not started yet.
                 return await asyncio.wait_for(asyncio.wrap_future(future), self.time_limit)
