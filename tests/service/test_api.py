@@ -235,3 +235,22 @@ def test_a_failing_pipeline_is_a_500_without_internals(pipeline):
         r = c.post("/api/check", json={"text": "The council met on Monday.", "name": "a.txt"})
     assert r.status_code == 500
     assert _detail(r) == "a.txt: internal error while analysing the input"
+
+
+def test_openapi_refs_all_resolve(client):
+    spec = client.get("/openapi.json").json()
+    refs = set(re.findall(r'"\$ref": ?"([^"]+)"', json.dumps(spec)))
+    assert "#/components/schemas/CheckRequest" in refs and "#/components/schemas/Report" in refs
+    for ref in refs:
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        assert isinstance(node, dict), ref
+    check_body = spec["components"]["schemas"]["CheckRequest"]
+    assert set(check_body["properties"]) == {"text", "html", "name"}
+
+
+def test_schema_route_is_the_report_schema(client):
+    from unspun.schema import report_schema
+
+    assert client.get("/api/schema").json() == report_schema()

@@ -7,6 +7,7 @@ the app itself, so it works with no outside network.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from unspun.errors import InputError
 from unspun.pipeline import Pipeline
 from unspun.report import SCHEMA
+from unspun.schema import report_schema
 from unspun.service.limits import BodySizeLimit
 from unspun.service.runner import Busy, Runner, TimedOut
 from unspun.source import MAX_INPUT_BYTES, Source, from_bytes, from_string, looks_like_html
@@ -97,7 +99,7 @@ _CHECK_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}},  # added below
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -109,7 +111,8 @@ _CHECK_BODY = {
         },
     },
     "responses": {
-        "200": {"description": "the report, schema unspun.report/1"},
+        "200": {"description": "the report, schema unspun.report/1",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
         "400": {"description": "the input cannot be analysed (empty, binary, ...)"},
         "413": {"description": "the request body is over the size limit"},
         "415": {"description": "neither JSON nor a multipart upload"},
@@ -175,8 +178,13 @@ def create_app(
     async def _input_error(request: Request, e: InputError) -> JSONResponse:
         return JSONResponse({"detail": str(e)}, status_code=400)
 
+    @app.get("/api/schema", tags=["api"], summary="The report's JSON schema (unspun.report/1)")
+    async def schema() -> dict[str, Any]:
+        return report_schema()
+
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _docs(app)
+    _describe(app)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -237,6 +245,28 @@ def _unsupported(ctype: str) -> Exception:
     return HTTPException(
         415, f"content type {ctype!r} is not accepted: send application/json or a multipart/form-data upload"
     )
+
+
+def _describe(app: FastAPI) -> None:
+    """Add to the OpenAPI description the two bodies the check route reads and answers by hand:
+    the request model, and the report's own JSON schema (its $defs moved under components)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            schemas["CheckRequest"] = CheckRequest.model_json_schema()
+            report = {k: v for k, v in report_schema().items() if k not in ("$schema", "$id")}
+            text = json.dumps(report).replace('"#/$defs/', '"#/components/schemas/Report_')
+            report = json.loads(text)
+            for name, definition in report.pop("$defs", {}).items():
+                schemas[f"Report_{name}"] = definition
+            schemas["Report"] = report
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def _docs(app: FastAPI) -> None:
