@@ -340,3 +340,19 @@ def test_dangling_references_threads_and_stitched(browser, pipeline, example_pat
         assert page.locator("#article .k-thread").count() == 0
         assert page.locator("#findings .kind", has_text="thread").count() == 1
         page.close()
+
+
+def test_drop_a_file(page, base_url, example_path):
+    page.goto(base_url)
+    page.evaluate(
+        """(text) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([text], "dropped.txt", {type: "text/plain"}));
+            const drop = new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true});
+            document.getElementById("text").dispatchEvent(drop);
+        }""",
+        example_path.read_text(encoding="utf-8"),
+    )
+    page.wait_for_selector("#results:not([hidden])")
+    assert "dropped.txt" in page.text_content("#source-name")
+    assert page.locator("#article .k-injected").count() >= 1
