@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +27,30 @@ def small_client(pipeline) -> TestClient:
     """An app that takes at most 2,000 bytes a request."""
     with TestClient(create_app(pipeline, max_request_bytes=2000)) as c:
         yield c
+
+
+#: Screenshots the browser tests saved, listed at the end of the run so they can be found.
+SCREENSHOTS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def shot(tmp_path_factory):
+    """``shot(page, name)`` saves a full-page screenshot under $UNSPUN_ARTIFACTS (default: a
+    tmp_path of the run)."""
+    out = Path(os.environ.get("UNSPUN_ARTIFACTS") or tmp_path_factory.mktemp("screens"))
+    out.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name: str) -> Path:
+        path = out / name
+        page.screenshot(path=str(path), full_page=True)
+        SCREENSHOTS.append(str(path))
+        return path
+
+    return save
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS:
+        terminalreporter.write_sep("-", "screenshots of the page")
+        for path in SCREENSHOTS:
+            terminalreporter.write_line(path)

@@ -1,13 +1,12 @@
 """End to end: a real uvicorn server and Debian's Chromium driven by Playwright.
 
-Screenshots are saved under $UNSPUN_ARTIFACTS (default: the test's tmp_path) and their paths
-printed, so a CI run can keep them."""
+Screenshots are saved under $UNSPUN_ARTIFACTS (default: a tmp_path of the run) and listed at
+the end of the run, so a CI run can keep them."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import socket
 import threading
@@ -81,27 +80,13 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    out = Path(os.environ.get("UNSPUN_ARTIFACTS") or tmp_path_factory.mktemp("screens"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _shot(page, artifacts: Path, name: str) -> Path:
-    path = artifacts / name
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
-
-
 def _check_text(page, text: str) -> None:
     page.fill("#text", text)
     page.click("#check")
     page.wait_for_selector("#results:not([hidden])")
 
 
-def test_paste_see_injected_marked_then_clean_text(page, base_url, pipeline, example_path, artifacts):
+def test_paste_see_injected_marked_then_clean_text(page, base_url, pipeline, example_path, shot):
     text = example_path.read_text(encoding="utf-8")
     report = pipeline.check(text)
     injected = [text[f.start : f.end] for f in report.findings_of("injected")]
@@ -123,7 +108,7 @@ def test_paste_see_injected_marked_then_clean_text(page, base_url, pipeline, exa
     assert speakers and any(speakers[0] in t for t in titles)
     # No reference index was given.
     assert "No reference index" in page.text_content("#sources")
-    _shot(page, artifacts, "report.png")
+    shot(page, "report.png")
 
     page.click("#toggle-clean")
     assert page.get_attribute("#toggle-clean", "aria-pressed") == "true"
@@ -132,7 +117,7 @@ def test_paste_see_injected_marked_then_clean_text(page, base_url, pipeline, exa
     assert phrase not in clean
     body_sentence = text[report.sentences[3].start : report.sentences[3].end]
     assert body_sentence in clean
-    _shot(page, artifacts, "clean.png")
+    shot(page, "clean.png")
     assert not page.errors, page.errors
 
 
@@ -182,14 +167,14 @@ def test_errors_are_shown(page, base_url, tmp_path):
     assert page.is_hidden("#results")
 
 
-def test_narrow_window_has_no_sideways_scroll(browser, base_url, example_path, artifacts):
+def test_narrow_window_has_no_sideways_scroll(browser, base_url, example_path, shot):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(base_url)
     _check_text(page, example_path.read_text(encoding="utf-8"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
-    _shot(page, artifacts, "narrow.png")
+    shot(page, "narrow.png")
     context.close()
 
 
@@ -224,7 +209,7 @@ class TracedPipeline:
         return Done()
 
 
-def test_sources_panel_shows_the_edits_as_a_diff(browser, pipeline, example_path, artifacts):
+def test_sources_panel_shows_the_edits_as_a_diff(browser, pipeline, example_path, shot):
     from unspun.service.app import create_app
 
     with serving(create_app(TracedPipeline(pipeline))) as base:
@@ -241,11 +226,11 @@ def test_sources_panel_shows_the_edits_as_a_diff(browser, pipeline, example_path
         # Its link in the panel points the reader at the sentence in the article.
         panel.locator(".match a").first.click()
         assert "target" in page.locator("#article .traced-spun").first.get_attribute("class")
-        _shot(page, artifacts, "sources.png")
+        shot(page, "sources.png")
         page.close()
 
 
-def test_conflicts_and_repeats_link_to_their_figures(page, base_url, specimen, specimen_text, artifacts):
+def test_conflicts_and_repeats_link_to_their_figures(page, base_url, specimen, specimen_text, shot):
     pairs = [f for f in specimen.findings if f.kind in ("conflict", "repeat")]
     assert pairs, "the specimen has a conflict and a repeat"
     page.goto(base_url)
@@ -268,7 +253,7 @@ def test_conflicts_and_repeats_link_to_their_figures(page, base_url, specimen, s
         assert other_text in item.text_content()
         assert item.locator(f"a.ref.link[href='#ref-{number}']").count() == 1
     assert specimen.verdict.label == page.text_content("#verdict-label")
-    _shot(page, artifacts, "specimen.png")
+    shot(page, "specimen.png")
 
 
 def test_docs_render_offline_and_nothing_leaves_the_server(page, base_url, example_path):
