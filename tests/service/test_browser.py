@@ -154,8 +154,12 @@ def test_upload_a_file_and_download_the_json(page, base_url, example_path):
     assert data["source"]["name"] == example_path.name
 
 
-def test_errors_are_shown(page, base_url, tmp_path):
+def test_errors_are_shown(page, base_url, tmp_path, example_path):
     page.goto(base_url)
+    page.set_input_files("#file", str(example_path))
+    page.wait_for_selector("#results:not([hidden])")
+    assert page.title().startswith("unspun: polluted")
+    page.fill("#text", "")
     page.click("#check")
     assert "Paste an article first" in page.text_content("#status")
     blob = tmp_path / "blob.txt"

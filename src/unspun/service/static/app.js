@@ -79,6 +79,10 @@
         body = null;
       }
       if (!response.ok) {
+        // A report left on screen under a failed check would read as this input's report.
+        $("results").hidden = true;
+        current = null;
+        document.title = "unspun";
         setStatus(`Could not check ${what}: ${describeError(body, response.status)}`, true);
         return;
       }
@@ -120,6 +124,8 @@
     $("source-name").textContent = [src.name, src.format].filter(Boolean).join(" · ");
     setClean(false);
     $("results").hidden = false;
+    const label = report.verdict && typeof report.verdict.label === "string" ? report.verdict.label : "report";
+    document.title = `unspun: ${label}${src.name ? " — " + src.name : ""}`;
   }
 
   // Findings in reading order (an enclosing one before what it holds), numbered from 1;
