@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench bench-accuracy bench-speed clean
+.PHONY: demo test chromium serve bench bench-accuracy bench-speed bench-serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,22 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-test
 	$(BIN)/unspun check examples/harbour-bridge.txt
 
+## chromium: Debian's Chromium for the browser tests, installed when missing and run as root;
+## without it those tests are skipped, so a failed install does not fail the set-up
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: the browser tests will be skipped"; \
+	  else echo "no /usr/bin/chromium (and cannot install it here): the browser tests will be skipped"; fi; \
+	fi
+
+## serve: set up, then serve the page and the API on http://127.0.0.1:8000
+serve: $(VENV)/.installed-test
+	$(BIN)/unspun serve
+
 ## test: set up, then run the whole test suite (reads real news from ../shared/data)
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
 
 ## bench-accuracy: build the farm benchmark from ../shared/data and print the score table
@@ -33,7 +47,11 @@ bench-accuracy: $(VENV)/.installed-bench
 bench-speed: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.throughput
 
-bench: bench-accuracy bench-speed
+## bench-serve: requests/s and latency of unspun serve on loopback, beside the library and the CLI
+bench-serve: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.serve
+
+bench: bench-accuracy bench-speed bench-serve
 
 clean:
 	rm -rf $(VENV) bench/out .pytest_cache
