@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from importlib import resources
 from html import escape
 from typing import Any
 
@@ -33,26 +34,9 @@ _KIND_DESCRIPTIONS = {
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
-_CSS = """
-:root {
-  color-scheme: light dark;
-  --fg: #1d1d1f; --bg: #fdfdfc; --muted: #5e5e66; --line: #d9d9de; --panel: #f3f3f1;
-  --focus: #1a5fb4;
-  --clean: #1e7b34; --suspicious: #8a5a00; --polluted: #b3261e; --stitched: #8e24aa; --unknown: #5e5e66;
-  --furniture: #6b6b73; --injected: #b3261e; --injected-bg: #fde8e7;
-  --quote-bg: #e3f2fd; --figure-bg: #e8eaf6; --dangling-bg: #fff3cd; --conflict-bg: #f6e3fa;
-  --generic-bg: #ffe9c7; --generic-line: #b45309;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --fg: #e8e8ea; --bg: #17171a; --muted: #a4a4ad; --line: #3a3a40; --panel: #222227;
-    --focus: #8ab4f8;
-    --clean: #6fcf7f; --suspicious: #f0c04a; --polluted: #ff8a80; --stitched: #e29af5; --unknown: #a4a4ad;
-    --furniture: #9a9aa3; --injected: #ff8a80; --injected-bg: #3b1f1e;
-    --quote-bg: #14324a; --figure-bg: #262b4a; --dangling-bg: #3d3214; --conflict-bg: #3a2142;
-    --generic-bg: #3d2a12; --generic-line: #f0a04a;
-  }
-}
+# The colours are shared with the served page (unspun.service), which links the same file.
+_PALETTE = resources.files("unspun.render").joinpath("palette.css").read_text(encoding="utf-8")
+_CSS = _PALETTE + """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body {

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -181,6 +181,12 @@ def create_app(
     @app.get("/api/schema", tags=["api"], summary="The report's JSON schema (unspun.report/1)")
     async def schema() -> dict[str, Any]:
         return report_schema()
+
+    @app.get("/static/palette.css", include_in_schema=False)
+    def palette() -> Response:
+        # One file of colours for the page and the standalone HTML report.
+        css = resources.files("unspun.render").joinpath("palette.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _docs(app)
