@@ -104,8 +104,11 @@ class ThreadStep(Step):
     also_produces = ("stitch",)
     requires = ("metadata", "boilerplate", "injected", "dangling_reference", "conflict", "repeat")
 
-    def __init__(self, lexicon: Lexicon, *, link: float = 0.08, threshold: float | None = None) -> None:
-        super().__init__(link=link, threshold=threshold)
+    def __init__(
+        self, lexicon: Lexicon, *, link: float = 0.08, threshold: float | None = None, min_sentences: int = 6
+    ) -> None:
+        super().__init__(link=link, threshold=threshold, min_sentences=min_sentences)
+        self.min_sentences = min_sentences
         self.lexicon = lexicon
         self.link = link
         model = json.loads(resources.files("unspun").joinpath("data/stitch-v1.json").read_text())
@@ -131,6 +134,8 @@ class ThreadStep(Step):
                 out.append(Finding("thread", body[run_start].start, body[i - 1].end, 1.0,
                                    f"story thread {t + 1}", self.name, {"thread": t}))
                 run_start = i
+        if len(body) < self.min_sentences:  # too short to tell whose sentences these are
+            return out
         signals = self.signals(doc, found, body, sims, threads)
         p = self.probability(signals)
         if p >= self.threshold:
@@ -159,7 +164,8 @@ class ThreadStep(Step):
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         return {
-            "dangling": round(min(4, len(found.of("dangling_reference"))) / n, 4),
+            # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
+            "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
             "dangling_count": len(found.of("dangling_reference")),
             "adjacent_gap": round(float(upper.mean() - adjacent.mean()), 4),
             "redundancy": round(float(far.max()), 4),
