@@ -194,6 +194,7 @@ class ThreadStep(Step):
         "Korea" meets "Korean") that occur in two sentences or more: words of one sentence
         count in its length but cannot make it like another, so their columns are left out,
         which keeps the matrix small."""
+        cached = self._weight_cache.get
         weight = self._weight
         text = doc.text
         rows: list[dict[str, float]] = []
@@ -201,7 +202,9 @@ class ThreadStep(Step):
         for s in body:
             row: dict[str, float] = {}
             for w in WORD.findall(text[s.start : s.end].lower()):
-                wt = weight(w)
+                wt = cached(w)
+                if wt is None:
+                    wt = weight(w)
                 if wt:
                     row[w[:_PREFIX]] = wt
             for key in row:
@@ -242,9 +245,14 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     members = [[i] for i in range(n)]
+    # Each row's best partner, kept up to date, so that a merge costs O(n) rather than a scan
+    # of the whole matrix.
+    arg = avg.argmax(axis=1)
+    best = avg[np.arange(n), arg]
     while True:
-        a, b = divmod(int(np.argmax(avg)), n)
-        if avg[a, b] < link:
+        a = int(np.argmax(best))
+        b = int(arg[a])
+        if best[a] < link:
             break
         total[a, :] += total[b, :]
         total[:, a] = total[a, :]
@@ -257,8 +265,18 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
         avg[:, a] = row
         avg[b, :] = -np.inf
         avg[:, b] = -np.inf
+        best[b] = -np.inf
         members[a].extend(members[b])
         members[b] = []
+        # Rows whose best partner was a or b look again; the others only compare with a.
+        stale = np.flatnonzero(alive & ((arg == a) | (arg == b)))
+        for i in (*stale, a):
+            arg[i] = int(np.argmax(avg[i]))
+            best[i] = avg[i, arg[i]]
+        better = alive & (row > best)
+        better[a] = False
+        arg[better] = a
+        best[better] = row[better]
     # A thread holds at least MIN_THREAD sentences and MIN_THREAD_SHARE of the body; the
     # sentences of smaller groups join the thread they are most like on average, or the
     # thread of the sentence before them when they share no word with any.
@@ -268,14 +286,16 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     big = [g for g, m in enumerate(members) if len(m) >= max(MIN_THREAD, MIN_THREAD_SHARE * n)]
     if not big:
         return [0] * n
+    # Each sentence's average similarity to each thread, in one product.
+    onehot = (labels[:, None] == np.array(big)[None, :]).astype(float)
+    affinity = (sims @ onehot) / onehot.sum(axis=0)
+    nearest = affinity.argmax(axis=1)
+    shares = affinity[np.arange(n), nearest] > 0
     label = labels.copy()
-    for i in range(n):
-        if labels[i] in big:
-            continue
-        scores = [sims[i, labels == g].mean() for g in big]
-        j = int(np.argmax(scores))
-        if scores[j] > 0 or i == 0:
-            label[i] = big[j]
+    is_big = np.isin(labels, big)
+    for i in np.flatnonzero(~is_big):
+        if shares[i] or i == 0:
+            label[i] = big[nearest[i]]
         else:
             label[i] = label[i - 1]
     # Number the threads in order of first appearance.
