@@ -1,0 +1,100 @@
+"""Words of a sentence for tracing: their keys, their spans, and the retrieval keys built on
+the words a spinner leaves alone.
+
+Spinners swap common words for thesaurus synonyms, drop small words and respell a few
+names; they do not touch the rare words (names, places, technical terms) or, mostly, the
+figures. Those are the sentence's *anchors* (the "immutables" of Zhang, Wang and Voelker,
+NDSS 2014). A sentence's retrieval keys are pairs of anchors in their order, next to each
+other and one apart, so that one changed anchor costs at most three of its keys and a
+synonym swap of a common word costs none.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+# Numbers whole ("1,200", "3.5"), currency and percent signs, and words with inner
+# apostrophes and dots ("don't", "u.s") kept together as unspun.doc's WORD does.
+TOKEN = re.compile(r"[$£€%]|\d+(?:[.,]\d+)*|\w+(?:['’.]\w+)*")
+# An abbreviation with dots ("U.S", "a.m"): its final dot belongs to it, for display.
+_ABBREVIATION = re.compile(r"^(?:\w\.)+\w$")
+
+#: Words rarer than this Zipf value are anchors (about one word in four of news text).
+ANCHOR_ZIPF = 4.6
+# Words never anchors whatever wordfreq says: fragments left by apostrophes and the like.
+_NOT_ANCHORS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
+
+
+_common: frozenset[str] | None = None
+
+
+def _common_words() -> frozenset[str]:
+    """Words at or above the anchor threshold in wordfreq's list, read once."""
+    global _common
+    if _common is None:
+
+        import wordfreq
+
+        cut = 10 ** (ANCHOR_ZIPF - 9.0)
+        _common = frozenset(w for w, f in wordfreq.get_frequency_dict("en", "best").items() if f >= cut)
+    return _common
+
+
+# Each word seen: its 32-bit hash, with bit 32 set when it is an anchor.
+_seen: dict[str, int] = {}
+_ANCHOR = 1 << 32
+
+
+def _word_info(key: str) -> int:
+    h = zlib.crc32(key.encode("utf-8", "surrogatepass"))
+    if key not in _NOT_ANCHORS and (key[0].isdigit() or key not in _common_words()):
+        h |= _ANCHOR
+    if len(_seen) < 4_000_000:
+        _seen[key] = h
+    return h
+
+
+def is_anchor(key: str) -> bool:
+    return bool((_seen.get(key) or _word_info(key)) & _ANCHOR)
+
+
+def keys_of(text: str) -> list[str]:
+    """The sentence's word keys: lower-cased, curly apostrophes straightened."""
+    return [m.lower().replace("’", "'") for m in TOKEN.findall(text)]
+
+
+def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Word keys and their character spans in ``text`` (an abbreviation keeps its final dot)."""
+    keys: list[str] = []
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for m in TOKEN.finditer(text):
+        word = m.group()
+        end = m.end()
+        if end < n and text[end] == "." and _ABBREVIATION.match(word):
+            end += 1
+        keys.append(word.lower().replace("’", "'"))
+        spans.append((m.start(), end))
+    return keys, spans
+
+
+def retrieval_keys(keys: list[str]) -> list[int]:
+    """64-bit keys for the pairs of anchors, adjacent and one apart, in sentence order.
+
+    With fewer than three anchors the sentence is too plain to be traced by its rare words
+    alone, so pairs of adjacent words (any words) are added: a copied plain sentence is
+    still found, while its spun form, having lost most of those pairs, may not be."""
+    seen = _seen
+    info = [seen.get(k) or _word_info(k) for k in keys]
+    anchors = [h & 0xFFFFFFFF for h in info if h & _ANCHOR]
+    out = []
+    for i in range(len(anchors) - 1):
+        out.append(((anchors[i] & 0x7FFFFFFF) << 32) | anchors[i + 1])
+        if i + 2 < len(anchors):
+            out.append(((anchors[i] & 0x7FFFFFFF) << 32) | (anchors[i + 2] ^ 0x5BD1E995))
+    if len(anchors) < 3:
+        hashes = [h & 0xFFFFFFFF for h in info]
+        for i in range(len(hashes) - 1):
+            out.append(((hashes[i] & 0x7FFFFFFF) << 32) | (hashes[i + 1] ^ 0x27D4EB2F))
+    return out
