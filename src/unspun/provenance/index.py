@@ -143,7 +143,7 @@ class SourceIndex:
 
         con = self._con
         if self._next_doc is None:
-            self._next_doc = (con.execute("SELECT coalesce(max(doc), -1) + 1 FROM documents").fetchone()[0])
+            self._next_doc = (con.execute("SELECT coalesce(max(doc), -1) + 1 FROM documents").fetchall()[0][0])
         ids = pa.table({"id": [d.id for d in docs]})
         con.execute("BEGIN TRANSACTION")
         try:
@@ -212,9 +212,9 @@ class SourceIndex:
 
     def stats(self) -> dict:
         con = self._con
-        docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchone()
-        sentences = con.execute("SELECT count(*) FROM sentences").fetchone()[0]
-        postings = con.execute("SELECT count(*) FROM postings").fetchone()[0]
+        docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
+        sentences = con.execute("SELECT count(*) FROM sentences").fetchall()[0][0]
+        postings = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
         disk = 0
         if self.path != ":memory:":
             for p in (Path(self.path), Path(self.path + ".wal")):
@@ -227,7 +227,8 @@ class SourceIndex:
         """Counted up by every batch written; no other process writes while this one has the
         file open (DuckDB's file lock), so the count read at opening stays true."""
         if self._generation is None:
-            row = self._con.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+            row = self._con.execute("SELECT value FROM meta WHERE name = 'generation'").fetchall()
+            row = row[0] if row else None
             self._generation = int(row[0]) if row else 0
         return self._generation
 
@@ -241,7 +242,7 @@ class SourceIndex:
         return self._lookup
 
     def __len__(self) -> int:
-        return self._con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self._con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
 
     def trace(self, article: Document | str, *, only: Iterable[int] | None = None,
               exclude: Iterable[str] = ()) -> list[dict | None]:
