@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from unspun.render import sources
 from unspun.render._layout import Block, Layout, Mark, excerpt, layout, pieces
 
 __all__ = ["render", "KNOWN_KINDS", "LABELS"]
@@ -142,7 +143,7 @@ def render(report_dict: Mapping[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>unspun: {_e(lay.label)} — {_e(name)}</title>",
-        f"<style>\n{_CSS}\n</style>",
+        f"<style>\n{_CSS}\n{sources.CSS}\n</style>",
         "</head>",
         "<body>",
         '<div class="page">',
@@ -152,6 +153,7 @@ def render(report_dict: Mapping[str, Any]) -> str:
         "<main>",
         _article(lay),
         _findings(lay),
+        sources.html(report_dict),
         _clean(lay),
         "</main>",
         _footer(lay),
