@@ -119,6 +119,7 @@ def _source_of(unit) -> dict | None:
         "number_changes": len(get("number_changes") or numbers),
         "numbers": None if get("numbers") is None else [[n["from"], n["to"]] for n in numbers if isinstance(n, dict)],
         "text": (get("match") or {}).get("text"),
+        "edits": [[e.get("op"), e.get("from"), e.get("to")] for e in (get("edits") or []) if isinstance(e, dict)],
     }
 
 
@@ -414,6 +415,35 @@ def score(records: list[dict], preds: list[dict], info: dict, source_text=None) 
     }
 
 
+def _norm_piece(text: str | None) -> str:
+    """A substitution's side as compared: lower case, without the sentence's final stop or a
+    comma that the side happens to take in."""
+    return (text or "").lower().strip(" .,;:")
+
+
+def _pairs(src: dict | None) -> set[tuple[str, str]]:
+    """The from -> to pairs a traced source states: its substitutions, and each insertion or
+    deletion next to a kept word written as that word changed ("would" -> "would certainly"
+    is the insertion of "certainly" after "would"; the spinner's table writes it the first way)."""
+    if not src:
+        return set()
+    out = {(_norm_piece(f), _norm_piece(t)) for f, t in src.get("substitutions", [])}
+    edits = src.get("edits") or []
+    for k, (op, frm, to) in enumerate(edits):
+        if op not in ("ins", "del"):
+            continue
+        piece = _norm_piece(to if op == "ins" else frm)
+        before = edits[k - 1] if k else None
+        after = edits[k + 1] if k + 1 < len(edits) else None
+        if before and before[0] == "keep" and before[2]:
+            w = _norm_piece(before[2].split()[-1])
+            out.add((w, f"{w} {piece}") if op == "ins" else (f"{w} {piece}", w))
+        if after and after[0] == "keep" and after[2]:
+            w = _norm_piece(after[2].split()[0])
+            out.add((w, f"{piece} {w}") if op == "ins" else (f"{piece} {w}", w))
+    return out
+
+
 def _words(text: str | None) -> tuple[str, ...]:
     import re
 
@@ -444,11 +474,11 @@ def _provenance(rec: dict, pred: dict, prov: dict, source_text=None) -> None:
         prov[key + "_same"][1] += 1
         prov[key + "_same"][0] += same
         if t["label"] == "spun":
-            found = {(f.lower(), to.lower()) for f, to in (src or {}).get("substitutions", [])}
+            found = _pairs(src)
             for s in t["substitutions"]:
                 if s["kind"] in ("synonym", "spell_out", "unit"):
                     prov["subs"][1] += 1
-                    prov["subs"][0] += (s["from"].lower(), s["to"].lower()) in found
+                    prov["subs"][0] += (_norm_piece(s["from"]), _norm_piece(s["to"])) in found
         for c in t["number_changes"]:
             prov["numbers"][1] += 1
             flagged = bool(covering_kinds(pred["findings"], c["start"], c["end"]) & set(NUMBER_KINDS))
