@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from unspun.provenance.tokens import tokens
+from unspun.provenance.tokens import is_anchor, tokens
 
 
 _DIGIT = re.compile(r"\d")
@@ -24,6 +24,7 @@ class Alignment:
     edits: list[dict]
     numbers: list[dict]
     kept: int  # words kept
+    kept_anchors: int  # rare words and figures kept: what a chance resemblance lacks
 
 
 def align(ref: str, text: str) -> Alignment:
@@ -37,6 +38,7 @@ def align(ref: str, text: str) -> Alignment:
     sm = SequenceMatcher(None, a_keys, b_keys, autojunk=False)
     ops = sm.get_opcodes()
     kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
+    kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
     total = len(a_keys) + len(b_keys)
     similarity = 2.0 * kept / total if total else 0.0
     groups = _merge_figures(ops, a_keys, b_keys)
@@ -62,7 +64,7 @@ def align(ref: str, text: str) -> Alignment:
         else:
             edits.append({"op": "ins", "from": None, "to": to})
     status = "copied" if a_keys == b_keys else "spun"
-    return Alignment(status, round(similarity, 4), edits, numbers, kept)
+    return Alignment(status, round(similarity, 4), edits, numbers, kept, kept_anchors)
 
 
 _UNIT_WORDS = frozenset(

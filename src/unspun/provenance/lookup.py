@@ -24,11 +24,15 @@ import pyarrow.ipc as ipc
 from unspun.provenance.index import SID_BITS
 
 #: Keys shared by more sentences than this say nothing about where one sentence came from
-#: (a stock phrase of names); they are skipped.
-MAX_POSTINGS = 2000
+#: (a stock phrase of names); they are skipped. Below it, a key counts the less the more
+#: sentences share it (1 / log2(2 + n)), so that two rare pairs outweigh three common ones.
+MAX_POSTINGS = 20000
 
+# Postings point at sentences by row number in the sorted sentences file (32 bits), not by sid.
 _QUERIES = {
-    "postings": "SELECT key, sid FROM postings ORDER BY key",
+    "postings": """SELECT CAST(p.key AS UINTEGER) AS key, CAST(s.row AS UINTEGER) AS row FROM postings p
+                   JOIN (SELECT sid, row_number() OVER (ORDER BY sid) - 1 AS row FROM sentences) s USING (sid)
+                   ORDER BY key, row""",
     "sentences": "SELECT sid, start, stop, text FROM sentences ORDER BY sid",
     "documents": "SELECT doc, id, url, title, outlet FROM documents ORDER BY doc",
 }
@@ -44,7 +48,7 @@ class Lookup:
         self._tables = tables
         p = tables["postings"]
         self.keys = _np(p.column("key"))
-        self.sids = _np(p.column("sid"))
+        self.rows = _np(p.column("row"))
         s = tables["sentences"]
         self.s_sid = _np(s.column("sid"))
         self.s_start = _np(s.column("start"))
@@ -97,7 +101,7 @@ class Lookup:
         (query index, sid, start, stop, text, (id, url, title, outlet))."""
         if not len(self.keys):
             return []
-        keys = np.asarray(q_key, dtype=np.int64)
+        keys = np.asarray(q_key, dtype=np.uint32)
         qi = np.asarray(q_i, dtype=np.int64)
         lo = np.searchsorted(self.keys, keys, "left")
         hi = np.searchsorted(self.keys, keys, "right")
@@ -106,17 +110,20 @@ class Lookup:
         if not keep.any():
             return []
         lo, hi, qi = lo[keep], hi[keep], qi[keep]
-        sids = np.concatenate([self.sids[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
+        rows = np.concatenate([self.rows[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
+        sids = self.s_sid[rows]
         owners = np.repeat(qi, (hi - lo))
+        weights = np.repeat(1.0 / np.log2(2.0 + (hi - lo)), (hi - lo))
         if exclude:
             banned = self._doc_numbers(exclude)
             if banned:
                 ok = ~np.isin(sids >> SID_BITS, np.fromiter(banned, np.int64))
-                sids, owners = sids[ok], owners[ok]
+                sids, owners, weights = sids[ok], owners[ok], weights[ok]
         if not len(sids):
             return []
         pair = owners << 40 | sids
-        uniq, counts = np.unique(pair, return_counts=True)
+        uniq, inverse = np.unique(pair, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
         u_q = uniq >> 40
         u_sid = uniq & ((1 << 40) - 1)
         order = np.lexsort((u_sid, -counts, u_q))

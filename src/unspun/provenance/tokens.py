@@ -20,8 +20,11 @@ TOKEN = re.compile(r"[$£€%]|\d+(?:[.,]\d+)*|\w+(?:['’.]\w+)*")
 # An abbreviation with dots ("U.S", "a.m"): its final dot belongs to it, for display.
 _ABBREVIATION = re.compile(r"^(?:\w\.)+\w$")
 
-#: Words rarer than this Zipf value are anchors (about one word in four of news text).
-ANCHOR_ZIPF = 4.6
+#: Words rarer than this Zipf value are anchors (about two words in five of news text).
+#: Measured on 80 farm articles against their sources and 5,000 other articles: spun
+#: sentences traced 0.910 at 4.6, 0.947 at 5.2, 0.952 at 5.6, with 1.0, 1.5 and 1.9 times
+#: the postings.
+ANCHOR_ZIPF = 5.2
 # Words never anchors whatever wordfreq says: fragments left by apostrophes and the like.
 _NOT_ANCHORS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
 
@@ -79,8 +82,14 @@ def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return keys, spans
 
 
+def _pair(a: int, b: int, salt: int) -> int:
+    """A 32-bit key for an ordered pair of word hashes. 32 bits keep the postings small; a
+    collision only adds a candidate, which the alignment then turns down."""
+    return (((a * 0x9E3779B1) ^ (b + salt)) * 0x85EBCA6B & 0xFFFFFFFF) ^ (a >> 7)
+
+
 def retrieval_keys(keys: list[str]) -> list[int]:
-    """64-bit keys for the pairs of anchors, adjacent and one apart, in sentence order.
+    """32-bit keys for the pairs of anchors, adjacent and one apart, in sentence order.
 
     With fewer than three anchors the sentence is too plain to be traced by its rare words
     alone, so pairs of adjacent words (any words) are added: a copied plain sentence is
@@ -90,11 +99,11 @@ def retrieval_keys(keys: list[str]) -> list[int]:
     anchors = [h & 0xFFFFFFFF for h in info if h & _ANCHOR]
     out = []
     for i in range(len(anchors) - 1):
-        out.append(((anchors[i] & 0x7FFFFFFF) << 32) | anchors[i + 1])
+        out.append(_pair(anchors[i], anchors[i + 1], 0))
         if i + 2 < len(anchors):
-            out.append(((anchors[i] & 0x7FFFFFFF) << 32) | (anchors[i + 2] ^ 0x5BD1E995))
+            out.append(_pair(anchors[i], anchors[i + 2], 0x5BD1E995))
     if len(anchors) < 3:
         hashes = [h & 0xFFFFFFFF for h in info]
         for i in range(len(hashes) - 1):
-            out.append(((hashes[i] & 0x7FFFFFFF) << 32) | (hashes[i + 1] ^ 0x27D4EB2F))
+            out.append(_pair(hashes[i], hashes[i + 1], 0x27D4EB2F))
     return out
