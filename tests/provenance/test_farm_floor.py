@@ -20,18 +20,23 @@ from unspun import SourceIndex
 
 N = 60
 
-# (row): lowest acceptable share. Measured when set (2026-11-29): see the commit that sets them.
+# (row): lowest acceptable share. Measured when set (2026-11-29, anchors at Zipf 5.2): copied
+# 0.985 (194/197), spun 0.945 (329/348), substitutions 0.762 (1148/1506), changed figures
+# 2/2.
 FLOORS = {
     "copied_traced_or_same_sentence": 0.97,
-    "spun_traced_or_same_sentence": 0.90,
-    "substitutions_recovered": 0.70,
+    "spun_traced_or_same_sentence": 0.93,
+    "substitutions_recovered": 0.74,
     "numbers_flagged": 0.99,
 }
-# (row): highest acceptable share of sentences given a source although none was copied.
+# (row): highest acceptable share of sentences given a source. Measured when set: original
+# 0.003 (3/967), furniture 0.019 (2/107: lines that stand in the AllSides bodies indexed),
+# injected 0.085 (5/59: the teasers the injected step leaves are copied from real articles
+# that are in this index, so a source is right for them; the step removes the rest first).
 CEILINGS = {
     "original_given_source": 0.01,
-    "furniture_given_source": 0.01,
-    "injected_given_source": 0.05,
+    "furniture_given_source": 0.03,
+    "injected_given_source": 0.10,
 }
 
 
