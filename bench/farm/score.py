@@ -302,7 +302,8 @@ def score(records: list[dict], preds: list[dict], info: dict, source_text=None) 
     clean_kind_sentences: Counter = Counter()
     detected: dict[str, list[int]] = {"injected": [0, 0], "furniture": [0, 0], "spun": [0, 0]}
     prov = {"copied": [0, 0], "spun": [0, 0], "subs": [0, 0], "numbers": [0, 0],
-            "copied_same": [0, 0], "spun_same": [0, 0], "original": [0, 0], "injected": [0, 0], "furniture": [0, 0]}
+            "copied_same": [0, 0], "spun_same": [0, 0], "original": [0, 0], "injected": [0, 0], "furniture": [0, 0],
+            "original_not_verbatim": [0, 0], "injected_not_verbatim": [0, 0], "furniture_not_verbatim": [0, 0]}
     prov_seen = False
 
     for rec, pred in zip(records, preds):
@@ -384,6 +385,9 @@ def score(records: list[dict], preds: list[dict], info: dict, source_text=None) 
             "original_given_source": _share(*prov["original"]),
             "injected_given_source": _share(*prov["injected"]),
             "furniture_given_source": _share(*prov["furniture"]),
+            "original_given_source_not_verbatim": _share(*prov["original_not_verbatim"]),
+            "injected_given_source_not_verbatim": _share(*prov["injected_not_verbatim"]),
+            "furniture_given_source_not_verbatim": _share(*prov["furniture_not_verbatim"]),
         }
         if prov_seen
         else None
@@ -462,6 +466,11 @@ def _provenance(rec: dict, pred: dict, prov: dict, source_text=None) -> None:
         if t["label"] in ("original", "injected", "furniture"):
             prov[t["label"]][1] += 1
             prov[t["label"]][0] += src is not None
+            # A sentence that stands, word for word, in another indexed document (wire copy
+            # republished by several outlets) is rightly given that document.
+            verbatim = src is not None and _words(src.get("text")) == _words(rec["text"][t["start"] : t["end"]])
+            prov[t["label"] + "_not_verbatim"][1] += 1
+            prov[t["label"] + "_not_verbatim"][0] += src is not None and not verbatim
             continue
         key = "copied" if t["label"] == "copied" else "spun"
         right = bool(src and src.get("id") == t["source_id"])
@@ -545,6 +554,9 @@ def table(result: dict) -> str:
         ("original_given_source", "original sentences given a source"),
         ("injected_given_source", "injected sentences given a source"),
         ("furniture_given_source", "furniture given a source"),
+        ("original_given_source_not_verbatim", "  original: source lacks the sentence"),
+        ("injected_given_source_not_verbatim", "  injected: source lacks the sentence"),
+        ("furniture_given_source_not_verbatim", "  furniture: source lacks the sentence"),
     ):
         v = p.get(key)
         out.append(f"  {name:<44}" + ("n/a" if v is None else f"{_fmt(v['value'])}  ({v['num']}/{v['den']})"))

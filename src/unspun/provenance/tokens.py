@@ -64,21 +64,24 @@ def is_anchor(key: str) -> bool:
 
 def keys_of(text: str) -> list[str]:
     """The sentence's word keys: lower-cased, curly apostrophes straightened."""
-    return [m.lower().replace("’", "'") for m in TOKEN.findall(text)]
+    return TOKEN.findall(text.lower().replace("’", "'"))
 
 
 def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Word keys and their character spans in ``text`` (an abbreviation keeps its final dot)."""
-    keys: list[str] = []
-    spans: list[tuple[int, int]] = []
-    n = len(text)
-    for m in TOKEN.finditer(text):
-        word = m.group()
-        end = m.end()
-        if end < n and text[end] == "." and _ABBREVIATION.match(word):
-            end += 1
-        keys.append(word.lower().replace("’", "'"))
-        spans.append((m.start(), end))
+    spans = [m.span() for m in TOKEN.finditer(text)]
+    low = text.lower()
+    if len(low) == len(text):  # lower-casing kept the offsets: slice the keys from it
+        keys = [low[a:b] for a, b in spans]
+    else:
+        keys = [text[a:b].lower() for a, b in spans]
+    if "’" in text:
+        keys = [k.replace("’", "'") for k in keys]
+    if "." in text:
+        n = len(text)
+        for i, (a, b) in enumerate(spans):
+            if b < n and text[b] == "." and "." in keys[i] and _ABBREVIATION.match(keys[i]):
+                spans[i] = (a, b + 1)
     return keys, spans
 
 
