@@ -22,8 +22,10 @@ from pathlib import Path
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
+import numpy as np
+
 from unspun.provenance.align import align
-from unspun.provenance.tokens import keys_of, retrieval_keys
+from unspun.provenance.tokens import keys_of, retrieval_keys_batch
 
 SCHEMA_VERSION = "1"
 SID_BITS = 16
@@ -59,21 +61,18 @@ class _Prepared:
     fields: tuple
     bytes: int
     sentences: list[tuple[int, int, str]]
-    keys: list[list[int]]
+    keys: np.ndarray  # retrieval keys, uint32
+    owners: np.ndarray  # the sentence number of each key
 
 
 def prepare(record: dict) -> _Prepared:
     """Parse one record and compute its sentences and retrieval keys (no database work)."""
     text = record["text"]
     doc = parse(text, str(record["id"]))
-    sentences = []
-    keys = []
-    for s in doc.sentences[:MAX_SENTENCES]:
-        t = text[s.start : s.end]
-        sentences.append((s.start, s.end, t))
-        keys.append(retrieval_keys(keys_of(t)))
+    sentences = [(s.start, s.end, text[s.start : s.end]) for s in doc.sentences[:MAX_SENTENCES]]
+    keys, owners = retrieval_keys_batch([keys_of(t) for _, _, t in sentences])
     fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
-    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences, keys)
+    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences, keys, owners)
 
 
 class SourceIndex:
@@ -164,7 +163,7 @@ class SourceIndex:
             doc_no = self._next_doc
             d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
             s_sid, s_start, s_stop, s_text = [], [], [], []
-            p_key, p_sid = [], []
+            p_key, p_sid = [], []  # numpy arrays, one per document
             for d in docs:
                 d_cols["doc"].append(doc_no)
                 d_cols["id"].append(d.id)
@@ -173,14 +172,13 @@ class SourceIndex:
                 d_cols["sentences"].append(len(d.sentences))
                 d_cols["bytes"].append(d.bytes)
                 base = doc_no << SID_BITS
-                for i, ((start, stop, text), keys) in enumerate(zip(d.sentences, d.keys)):
-                    sid = base + i
-                    s_sid.append(sid)
+                for i, (start, stop, text) in enumerate(d.sentences):
+                    s_sid.append(base + i)
                     s_start.append(start)
                     s_stop.append(stop)
                     s_text.append(text)
-                    p_key.extend(keys)
-                    p_sid.extend([sid] * len(keys))
+                p_key.append(d.keys.astype(np.int64))
+                p_sid.append(d.owners.astype(np.int64) + base)
                 doc_no += 1
             tables = {
                 "documents": pa.table({
@@ -193,7 +191,8 @@ class SourceIndex:
                     "sid": pa.array(s_sid, pa.int64()), "start": pa.array(s_start, pa.int32()),
                     "stop": pa.array(s_stop, pa.int32()), "text": pa.array(s_text, pa.string()),
                 }),
-                "postings": pa.table({"key": pa.array(p_key, pa.int64()), "sid": pa.array(p_sid, pa.int64())}),
+                "postings": pa.table({"key": pa.array(np.concatenate(p_key) if p_key else np.zeros(0, np.int64)),
+                                      "sid": pa.array(np.concatenate(p_sid) if p_sid else np.zeros(0, np.int64))}),
             }
             for name, table in tables.items():
                 con.register("batch_rows", table)
@@ -255,19 +254,23 @@ class SourceIndex:
         doc = article if isinstance(article, Document) else parse(article)
         wanted = range(len(doc.sentences)) if only is None else sorted(set(only))
         out: list[dict | None] = [None] * len(doc.sentences)
-        q_i, q_key = [], []
         texts = {}
+        words = []
         for i in wanted:
             text = doc.sentence_text(i)
             keys = keys_of(text)
             if len(keys) < MIN_WORDS:
                 continue
             texts[i] = text
-            for k in set(retrieval_keys(keys)):
-                q_i.append(i)
-                q_key.append(k)
-        if not q_key:
+            words.append(keys)
+        if not words:
             return out
+        keys, owners = retrieval_keys_batch(words)
+        if not len(keys):
+            return out
+        order = np.fromiter(texts, dtype=np.int64)
+        pairs = np.unique((order[owners] << 32) | keys.astype(np.int64))  # each key once per sentence
+        q_i, q_key = pairs >> 32, pairs & 0xFFFFFFFF
         rows = self._lookup_table().candidates(q_i, q_key, set(exclude), CANDIDATES)
         by_query: dict[int, list[tuple]] = {}
         for row in rows:

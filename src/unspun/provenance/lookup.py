@@ -101,7 +101,7 @@ class Lookup:
         (query index, sid, start, stop, text, (id, url, title, outlet))."""
         if not len(self.keys):
             return []
-        keys = np.asarray(q_key, dtype=np.uint32)
+        keys = np.asarray(q_key).astype(np.uint32)
         qi = np.asarray(q_i, dtype=np.int64)
         lo = np.searchsorted(self.keys, keys, "left")
         hi = np.searchsorted(self.keys, keys, "right")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import zlib
 
+import numpy as np
+
 # Numbers whole ("1,200", "3.5"), currency and percent signs, and words with inner
 # apostrophes and dots ("don't", "u.s") kept together as unspun.doc's WORD does.
 TOKEN = re.compile(r"[$£€%]|\d+(?:[.,]\d+)*|\w+(?:['’.]\w+)*")
@@ -85,28 +87,43 @@ def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return keys, spans
 
 
-def _pair(a: int, b: int, salt: int) -> int:
-    """A 32-bit key for an ordered pair of word hashes. 32 bits keep the postings small; a
-    collision only adds a candidate, which the alignment then turns down."""
-    return (((a * 0x9E3779B1) ^ (b + salt)) * 0x85EBCA6B & 0xFFFFFFFF) ^ (a >> 7)
+_SALT_SKIP = 0x5BD1E995
+_SALT_PLAIN = 0x27D4EB2F
+
+
+def _pair(a, b, salt: int):
+    """32-bit keys for ordered pairs of word hashes (numpy uint64 arrays). 32 bits keep the
+    postings small; a collision only adds a candidate, which the alignment then turns down."""
+    return ((((a * np.uint64(0x9E3779B1)) ^ (b + np.uint64(salt))) * np.uint64(0x85EBCA6B))
+            & np.uint64(0xFFFFFFFF)) ^ (a >> np.uint64(7))
+
+
+def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Retrieval keys of many sentences at once: (keys as uint32, the sentence of each).
+
+    A sentence's keys are its pairs of anchors, adjacent and one apart, in order. With fewer
+    than three anchors the sentence is too plain to be traced by its rare words alone, so
+    pairs of adjacent words (any words) are added: a copied plain sentence is still found,
+    while its spun form, having lost most of those pairs, may not be."""
+    seen = _seen
+    info = np.fromiter((seen.get(k) or _word_info(k) for ks in sentences for k in ks), dtype=np.uint64)
+    owner = np.repeat(np.arange(len(sentences)), [len(ks) for ks in sentences])
+    is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
+    h = info & np.uint64(0xFFFFFFFF)
+    ah, ao = h[is_anchor_], owner[is_anchor_]
+    keys, owners = [], []
+    for gap, salt in ((1, 0), (2, _SALT_SKIP)):
+        same = ao[:-gap] == ao[gap:]
+        keys.append(_pair(ah[:-gap][same], ah[gap:][same], salt))
+        owners.append(ao[:-gap][same])
+    plain = (np.bincount(ao, minlength=len(sentences)) < 3)[owner]
+    ph, po = h[plain], owner[plain]
+    same = po[:-1] == po[1:]
+    keys.append(_pair(ph[:-1][same], ph[1:][same], _SALT_PLAIN))
+    owners.append(po[:-1][same])
+    return np.concatenate(keys).astype(np.uint32), np.concatenate(owners)
 
 
 def retrieval_keys(keys: list[str]) -> list[int]:
-    """32-bit keys for the pairs of anchors, adjacent and one apart, in sentence order.
-
-    With fewer than three anchors the sentence is too plain to be traced by its rare words
-    alone, so pairs of adjacent words (any words) are added: a copied plain sentence is
-    still found, while its spun form, having lost most of those pairs, may not be."""
-    seen = _seen
-    info = [seen.get(k) or _word_info(k) for k in keys]
-    anchors = [h & 0xFFFFFFFF for h in info if h & _ANCHOR]
-    out = []
-    for i in range(len(anchors) - 1):
-        out.append(_pair(anchors[i], anchors[i + 1], 0))
-        if i + 2 < len(anchors):
-            out.append(_pair(anchors[i], anchors[i + 2], 0x5BD1E995))
-    if len(anchors) < 3:
-        hashes = [h & 0xFFFFFFFF for h in info]
-        for i in range(len(hashes) - 1):
-            out.append(_pair(hashes[i], hashes[i + 1], 0x27D4EB2F))
-    return out
+    """The retrieval keys of one sentence (see :func:`retrieval_keys_batch`)."""
+    return retrieval_keys_batch([keys])[0].tolist()
