@@ -82,6 +82,20 @@ def _build(db: str, limit: int | None, q) -> None:
     })
 
 
+def _parse_only(limit: int | None, q) -> None:
+    """unspun.doc.parse alone over the same text: the floor under any sentence-level index
+    that shares unspun's segmentation."""
+    _one_core()
+    from unspun.doc import parse
+
+    size = 0
+    t = time.process_time()
+    for r in corpora.allsides(limit):
+        size += len(r["text"].encode("utf-8"))
+        parse(r["text"])
+    q.put({"text_mb": size / 1e6, "cpu_s": time.process_time() - t})
+
+
 def _trace(db: str, n: int, q) -> None:
     _one_core()
     from bench.farm.generate import load_or_generate
@@ -163,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(db + ".lookup", ignore_errors=True)
 
     build = _in_process(_build, db, args.limit)
+    parse_only = _in_process(_parse_only, args.limit)
     trace = _in_process(_trace, db, args.trace)
     peer = None if args.no_peer else _in_process(_peer, args.limit, args.trace)
 
@@ -172,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"provenance benchmark: {build['documents']:,} AllSides articles, {build['text_mb']:.1f} MB of text; one core")
     print(f"  index build          {mbps:6.2f} MB/s  ({build['cpu_s']:.1f} s CPU, {build['wall_s']:.1f} s wall)")
     print(f"  + sorted look-up     {mbps_all:6.2f} MB/s  with the export ({build['lookup_cpu_s']:.1f} s CPU)")
+    print(f"  (segmenting alone    {parse_only['text_mb'] / parse_only['cpu_s']:6.2f} MB/s: unspun.doc.parse over the same text)")
     print(f"  sentences / postings {build['sentences']:,} / {build['postings']:,}")
     print(f"  database             {build['db_bytes'] / 1e6:8.1f} MB;  look-up files {build['lookup_bytes'] / 1e6:.1f} MB")
     print(f"  peak memory (build)  {build['peak_mb']:8.1f} MB")
@@ -189,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
           f"build memory stays at the batch size (measured {build['peak_mb']:.0f} MB here)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"build": build, "trace": trace, "peer": peer}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"build": build, "parse_only": parse_only, "trace": trace, "peer": peer},
+                                        indent=2) + "\n")
     return 0
 
 

@@ -2,13 +2,16 @@
 
     python -m bench.farm.score --split heldout            # 1000 held-out articles, seed 1
     python -m bench.farm.score --n 200 --json out.json    # a slice, and the table as JSON
+    python -m bench.farm.score --index ref.duckdb         # provenance against a reference index
 
 The articles are generated first when no file made by the current generator exists.
 docs/benchmark.md explains each row.
 
 Sentence level: a truth sentence counts as found by a kind when findings of that kind cover
 at least half of it. Article level: the verdict against what the article is made of.
-Provenance rows read ``report.sentences[i].source`` and stay 'n/a' until unspun writes it.
+Provenance rows read ``report.sentences[i].source``. By default each article is traced to the
+real articles it was made from; with ``--index`` (built by ``unspun index``, e.g. of all of
+AllSides and BBC) to the whole index, less the article's own host page.
 """
 
 from __future__ import annotations
