@@ -49,8 +49,6 @@ def _dir_bytes(path: Path) -> int:
 
 def _build(db: str, limit: int | None, q) -> None:
     _one_core()
-    import duckdb
-
     from unspun import SourceIndex
 
     t_wall, t_cpu = time.perf_counter(), time.process_time()
@@ -73,7 +71,6 @@ def _build(db: str, limit: int | None, q) -> None:
         index.trace("A first sentence to prepare the look-up files for Washington.")
         cpu_lookup = time.process_time() - c2
         wall_lookup = time.perf_counter() - t2
-    del duckdb
     q.put({
         "documents": n, "text_mb": size / 1e6, "sentences": stats["sentences"], "postings": stats["postings"],
         "cpu_s": cpu_add, "wall_s": wall_add, "lookup_cpu_s": cpu_lookup, "lookup_wall_s": wall_lookup,

@@ -304,7 +304,7 @@ def score(records: list[dict], preds: list[dict], info: dict, source_text=None) 
     clean_sentences = 0
     clean_kind_sentences: Counter = Counter()
     detected: dict[str, list[int]] = {"injected": [0, 0], "furniture": [0, 0], "spun": [0, 0]}
-    prov = {"copied": [0, 0], "spun": [0, 0], "subs": [0, 0], "numbers": [0, 0],
+    prov = {"copied": [0, 0], "spun": [0, 0], "subs": [0, 0], "subs_exact": [0, 0], "numbers": [0, 0],
             "copied_same": [0, 0], "spun_same": [0, 0], "original": [0, 0], "injected": [0, 0], "furniture": [0, 0],
             "original_not_verbatim": [0, 0], "injected_not_verbatim": [0, 0], "furniture_not_verbatim": [0, 0]}
     prov_seen = False
@@ -382,6 +382,7 @@ def score(records: list[dict], preds: list[dict], info: dict, source_text=None) 
             "copied_traced": _share(*prov["copied"]),
             "spun_traced": _share(*prov["spun"]),
             "substitutions_recovered": _share(*prov["subs"]),
+            "substitutions_recovered_exact": _share(*prov["subs_exact"]),
             "numbers_flagged": _share(*prov["numbers"]),
             "copied_traced_or_same_sentence": _share(*prov["copied_same"]),
             "spun_traced_or_same_sentence": _share(*prov["spun_same"]),
@@ -428,26 +429,47 @@ def _norm_piece(text: str | None) -> str:
     return (text or "").lower().strip(" .,;:")
 
 
-def _pairs(src: dict | None) -> set[tuple[str, str]]:
-    """The from -> to pairs a traced source states: its substitutions, and each insertion or
-    deletion next to a kept word written as that word changed ("would" -> "would certainly"
-    is the insertion of "certainly" after "would"; the spinner's table writes it the first way)."""
+def _pairs(src: dict | None, exact: bool = False) -> set[tuple[str, str]]:
+    """The from -> to pairs a traced source states. ``exact``: its substitutions as they are.
+    Otherwise also the same changes written with a kept word beside them, or with changes
+    that touch joined: the spinner's record writes "would" -> "would certainly" for the
+    insertion of "certainly" after "would", "a number of" -> "a variety of" for "number" ->
+    "variety" between "a" and "of", and "According to" -> "Based on" for two swaps side by
+    side; each is the same change."""
     if not src:
         return set()
     out = {(_norm_piece(f), _norm_piece(t)) for f, t in src.get("substitutions", [])}
+    if exact:
+        return out
     edits = src.get("edits") or []
-    for k, (op, frm, to) in enumerate(edits):
-        if op not in ("ins", "del"):
+    n = len(edits)
+
+    def side(e, k):  # the from (k=1) or to (k=2) text of an edit, "" when there is none
+        return e[k] or ""
+
+    def kept_word(e, last: bool) -> str:
+        words = (e[2] or "").split()
+        return (words[-1] if last else words[0]) if words else ""
+
+    for i in range(n):
+        if edits[i][0] == "keep":
             continue
-        piece = _norm_piece(to if op == "ins" else frm)
-        before = edits[k - 1] if k else None
-        after = edits[k + 1] if k + 1 < len(edits) else None
-        if before and before[0] == "keep" and before[2]:
-            w = _norm_piece(before[2].split()[-1])
-            out.add((w, f"{w} {piece}") if op == "ins" else (f"{w} {piece}", w))
-        if after and after[0] == "keep" and after[2]:
-            w = _norm_piece(after[2].split()[0])
-            out.add((w, f"{piece} {w}") if op == "ins" else (f"{piece} {w}", w))
+        j = i
+        while True:  # edits i..j, changes side by side
+            frm = " ".join(x for x in (side(edits[k], 1) for k in range(i, j + 1)) if x)
+            to = " ".join(x for x in (side(edits[k], 2) for k in range(i, j + 1)) if x)
+            left = kept_word(edits[i - 1], True) if i and edits[i - 1][0] == "keep" else ""
+            right = kept_word(edits[j + 1], False) if j + 1 < n and edits[j + 1][0] == "keep" else ""
+            for lw in {"", left}:
+                for rw in {"", right}:
+                    f = " ".join(x for x in (lw, frm, rw) if x)
+                    t = " ".join(x for x in (lw, to, rw) if x)
+                    if f and t:
+                        out.add((_norm_piece(f), _norm_piece(t)))
+            if j + 1 < n and edits[j + 1][0] != "keep" and j - i < 3:
+                j += 1
+            else:
+                break
     return out
 
 
@@ -486,11 +508,14 @@ def _provenance(rec: dict, pred: dict, prov: dict, source_text=None) -> None:
         prov[key + "_same"][1] += 1
         prov[key + "_same"][0] += same
         if t["label"] == "spun":
-            found = _pairs(src)
+            found, exact = _pairs(src), _pairs(src, exact=True)
             for s in t["substitutions"]:
                 if s["kind"] in ("synonym", "spell_out", "unit"):
+                    pair = (_norm_piece(s["from"]), _norm_piece(s["to"]))
                     prov["subs"][1] += 1
-                    prov["subs"][0] += (_norm_piece(s["from"]), _norm_piece(s["to"])) in found
+                    prov["subs"][0] += pair in found
+                    prov["subs_exact"][1] += 1
+                    prov["subs_exact"][0] += pair in exact
         for c in t["number_changes"]:
             prov["numbers"][1] += 1
             flagged = bool(covering_kinds(pred["findings"], c["start"], c["end"]) & set(NUMBER_KINDS))
@@ -551,6 +576,7 @@ def table(result: dict) -> str:
         ("copied_traced", "copied sentences traced to their source"),
         ("spun_traced", "spun sentences traced to their source"),
         ("substitutions_recovered", "substitutions recovered"),
+        ("substitutions_recovered_exact", "  as one substitution, word for word"),
         ("numbers_flagged", "changed numbers flagged"),
         ("copied_traced_or_same_sentence", "copied: right doc, or one with the same sentence"),
         ("spun_traced_or_same_sentence", "spun: right doc, or one with the same sentence"),

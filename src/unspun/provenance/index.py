@@ -16,14 +16,14 @@ batches before it, whole, and nothing of the batch it was in.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from unspun.doc import Document, parse
-from unspun.errors import InputError
 import numpy as np
 
+from unspun.doc import Document, parse
+from unspun.errors import InputError
 from unspun.provenance.align import align
 from unspun.provenance.tokens import keys_of, retrieval_keys_batch
 
@@ -296,8 +296,8 @@ class SourceIndex:
             a = align(ref, texts[qi])
             if a.similarity < MIN_SIMILARITY or a.kept < MIN_KEPT:
                 continue
-            best[qi] = (None, a, start, stop, ref, did, url, title, outlet)
-        for qi, (_, a, start, stop, ref, did, url, title, outlet) in best.items():
+            best[qi] = (a, start, stop, ref, did, url, title, outlet)
+        for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
             out[qi] = {
                 "status": a.status,
                 "similarity": a.similarity,
