@@ -25,6 +25,7 @@ class Alignment:
     numbers: list[dict]
     kept: int  # words kept
     kept_anchors: int  # rare words and figures kept: what a chance resemblance lacks
+    ref_words: int  # words of the reference sentence
 
 
 def align(ref: str, text: str) -> Alignment:
@@ -64,7 +65,7 @@ def align(ref: str, text: str) -> Alignment:
         else:
             edits.append({"op": "ins", "from": None, "to": to})
     status = "copied" if a_keys == b_keys else "spun"
-    return Alignment(status, round(similarity, 4), edits, numbers, kept, kept_anchors)
+    return Alignment(status, round(similarity, 4), edits, numbers, kept, kept_anchors, len(a_keys))
 
 
 _UNIT_WORDS = frozenset(

@@ -32,8 +32,10 @@ SID_BITS = 16
 MAX_SENTENCES = (1 << SID_BITS) - 1
 #: Documents written per transaction.
 BATCH = 500
-#: Candidates considered per sentence, the ones sharing the most (rarest) retrieval keys.
-CANDIDATES = 5
+#: Candidates considered per sentence, the ones sharing the most (rarest) retrieval keys ...
+CANDIDATES = 8
+#: ... of which at most this many, the closest by word overlap, are aligned in turn.
+ALIGNED = 3
 #: A match needs this share of words in common (2 x kept / words of both sentences) ...
 MIN_SIMILARITY = 0.6
 #: ... and at least this many words kept: shorter agreements are commonplace phrases.
@@ -41,6 +43,10 @@ MIN_SIMILARITY = 0.6
 #: and 7 words or more; half the chance resemblances between sentences on one story, 0.58
 #: and 6.)
 MIN_KEPT = 6
+#: A reference sentence of at least this many words, this share of them kept in order,
+#: is contained in the article's sentence.
+MIN_CONTAINED = 8
+CONTAINED_SHARE = 0.9
 #: Sentences with fewer words are not traced: too short to tell a copy from a coincidence.
 MIN_WORDS = 5
 
@@ -276,27 +282,35 @@ class SourceIndex:
         for row in rows:
             by_query.setdefault(row[0], []).append(row)
         best: dict[int, tuple] = {}
+        sids: dict[int, int] = {}
         for qi, cands in by_query.items():
             mine = keys_of(texts[qi])
-            pick = None
-            pick_score = -1.0
+            mine_set = set(mine)
+            ranked = []
             for row in cands:  # most shared keys first
                 theirs = keys_of(row[4])
                 if theirs == mine:
-                    pick = row
+                    ranked = [(2.0, row)]
                     break
-                # Word-set overlap: cheap, and close enough to choose which one to align.
-                a, b = set(mine), set(theirs)
-                score = 2 * len(a & b) / (len(a) + len(b))
-                if score > pick_score:
-                    pick, pick_score = row, score
-            if pick is None or (pick_score >= 0 and pick_score < MIN_SIMILARITY - 0.15):
-                continue
-            _, sid, start, stop, ref, (did, url, title, outlet) = pick
-            a = align(ref, texts[qi])
-            if a.similarity < MIN_SIMILARITY or a.kept < MIN_KEPT:
-                continue
-            best[qi] = (a, start, stop, ref, did, url, title, outlet)
+                # Word-set overlap: cheap, and close enough to choose which ones to align.
+                other = set(theirs)
+                ranked.append((2 * len(mine_set & other) / (len(mine_set) + len(other)), row))
+            ranked.sort(key=lambda x: -x[0])
+            for overlap, row in ranked[:ALIGNED]:
+                if overlap < MIN_SIMILARITY - 0.15:
+                    break
+                _, sid, start, stop, ref, (did, url, title, outlet) = row
+                a = align(ref, texts[qi])
+                # A copy needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference
+                # sentence kept nearly whole inside a longer one (two sentences joined into
+                # one, a clause added) counts however much was added.
+                contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
+                if (a.similarity < MIN_SIMILARITY and not contained) or (a.status != "copied" and a.kept < MIN_KEPT):
+                    continue
+                best[qi] = (a, start, stop, ref, did, url, title, outlet)
+                sids[qi] = sid
+                break
+        self._fill_between(doc, wanted, best, sids)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
             out[qi] = {
                 "status": a.status,
@@ -307,6 +321,30 @@ class SourceIndex:
                 "numbers": a.numbers,
             }
         return out
+
+
+    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict) -> None:
+        """A sentence too short to trace alone ("Eastern.", "Why?") that is, word for word,
+        the reference sentence right after the one its predecessor was traced to (or right
+        before its successor's) is a copy of it: the context makes the match."""
+        lookup = self._lookup_table()
+        wanted = set(wanted)
+        for i in sorted(wanted):
+            if i in best:
+                continue
+            mine = keys_of(doc.sentence_text(i))
+            if not mine:
+                continue
+            for neighbour, step in ((i - 1, 1), (i + 1, -1)):
+                if neighbour not in sids:
+                    continue
+                row = lookup.sentence(sids[neighbour] + step)
+                if row is None or keys_of(row[3]) != mine:
+                    continue
+                sid, start, stop, ref, (did, url, title, outlet) = row
+                best[i] = (align(ref, doc.sentence_text(i)), start, stop, ref, did, url, title, outlet)
+                sids[i] = sid
+                break
 
 
 def _checked(record) -> dict:

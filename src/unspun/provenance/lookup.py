@@ -145,6 +145,16 @@ class Lookup:
         ]
 
 
+    def sentence(self, sid: int) -> tuple | None:
+        """(sid, start, stop, text, (id, url, title, outlet)) of one indexed sentence, or None."""
+        row = int(np.searchsorted(self.s_sid, sid))
+        if row >= len(self.s_sid) or int(self.s_sid[row]) != sid:
+            return None
+        d = int(np.searchsorted(self.d_doc, sid >> SID_BITS))
+        meta = tuple(c[d].as_py() for c in self.d_cols)
+        return (sid, int(self.s_start[row]), int(self.s_stop[row]), self.s_text[row].as_py(), meta)
+
+
 def _np(column) -> np.ndarray:
     if column.num_chunks == 0:
         return np.zeros(0, dtype=np.int64)
