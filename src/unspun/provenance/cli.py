@@ -100,3 +100,5 @@ def _print_stats(s: dict) -> None:
     print(f"postings    {s['postings']:,}")
     print(f"text        {s['text_bytes'] / 1e6:,.1f} MB")
     print(f"on disk     {s['disk_bytes'] / 1e6:,.1f} MB")
+    if s.get("lookup_bytes"):
+        print(f"look-up     {s['lookup_bytes'] / 1e6:,.1f} MB (sorted files made by the first trace)")

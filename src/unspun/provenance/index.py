@@ -223,13 +223,16 @@ class SourceIndex:
         docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
         sentences = con.execute("SELECT count(*) FROM sentences").fetchall()[0][0]
         postings = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
-        disk = 0
+        disk = lookup = 0
         if self.path != ":memory:":
             for p in (Path(self.path), Path(self.path + ".wal")):
                 if p.exists():
                     disk += p.stat().st_size
+            root = Path(self.path + ".lookup")
+            if root.is_dir():
+                lookup = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
         return {"documents": docs, "sentences": sentences, "postings": postings, "text_bytes": int(size),
-                "disk_bytes": disk, "path": self.path}
+                "disk_bytes": disk, "lookup_bytes": lookup, "path": self.path}
 
     def generation(self) -> int:
         """Counted up by every batch written; no other process writes while this one has the
