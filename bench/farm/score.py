@@ -2,13 +2,16 @@
 
     python -m bench.farm.score --split heldout            # 1000 held-out articles, seed 1
     python -m bench.farm.score --n 200 --json out.json    # a slice, and the table as JSON
+    python -m bench.farm.score --index ref.duckdb         # provenance against a reference index
 
 The articles are generated first when no file made by the current generator exists.
 docs/benchmark.md explains each row.
 
 Sentence level: a truth sentence counts as found by a kind when findings of that kind cover
 at least half of it. Article level: the verdict against what the article is made of.
-Provenance rows read ``report.sentences[i].source`` and stay 'n/a' until unspun writes it.
+Provenance rows read ``report.sentences[i].source``. By default each article is traced to the
+real articles it was made from; with ``--index`` (built by ``unspun index``, e.g. of all of
+AllSides and BBC) to the whole index, less the article's own host page.
 """
 
 from __future__ import annotations
@@ -82,40 +85,57 @@ def _injected_step(lexicon):
 
 _pipeline = None
 _use_sources = False
+_index = None
 
 
-def _init(use_sources: bool) -> None:
-    global _pipeline, _use_sources
+def _init(use_sources: bool, index_path: str | None = None) -> None:
+    global _pipeline, _use_sources, _index
     _pipeline = build_pipeline(quiet=True)
     _use_sources = use_sources
+    if index_path:
+        from unspun import SourceIndex
+
+        _index = SourceIndex(index_path, read_only=True)
 
 
 def _source_of(unit) -> dict | None:
-    """A sentence's traced source as {id, substitutions, number_changes}, whatever shape it comes in."""
+    """A sentence's traced source as {id, substitutions, number_changes, text}, whatever shape
+    it comes in (unspun's report shape: document.id, edits, numbers, match.text)."""
     src = getattr(unit, "source", None)
     if src is None:
         return None
     if isinstance(src, str):
         return {"id": src}
     get = src.get if isinstance(src, dict) else (lambda k, d=None: getattr(src, k, d))
-    subs = get("substitutions") or []
+    subs = get("substitutions") or [e for e in (get("edits") or []) if e.get("op") == "sub"]
     pairs = []
     for s in subs:
         f = s.get("from") if isinstance(s, dict) else getattr(s, "frm", None) or getattr(s, "from_", None)
         t = s.get("to") if isinstance(s, dict) else getattr(s, "to", None)
         if f is not None and t is not None:
             pairs.append([f, t])
+    document = get("document") or {}
+    numbers = get("numbers") or []
     return {
-        "id": get("id") or get("source_id") or get("doc_id"),
+        "id": get("id") or get("source_id") or get("doc_id") or document.get("id"),
         "substitutions": pairs,
-        "number_changes": len(get("number_changes") or []),
+        "number_changes": len(get("number_changes") or numbers),
+        "numbers": None if get("numbers") is None else [[n["from"], n["to"]] for n in numbers if isinstance(n, dict)],
+        "text": (get("match") or {}).get("text"),
+        "edits": [[e.get("op"), e.get("from"), e.get("to")] for e in (get("edits") or []) if isinstance(e, dict)],
     }
 
 
 def _check(item: tuple[str, str, list[dict] | None]) -> dict:
     """One article through the pipeline; only what scoring needs comes back (cheap to pickle)."""
     art_id, text, sources = item
-    if _use_sources and sources is not None:
+    if _index is not None:
+        # The article's own host page is left out: a reference index of other outlets would
+        # not hold the page being checked.
+        from unspun.provenance.attach import Excluding
+
+        report = _pipeline.check(text, name=art_id, sources=Excluding(_index, sources or ()))
+    elif _use_sources and sources is not None:
         report = _pipeline.check(text, name=art_id, sources=sources)
     else:
         report = _pipeline.check(text, name=art_id)
@@ -136,34 +156,61 @@ def _accepts_sources(pipeline) -> bool:
         return False
 
 
-def run(records: list[dict], jobs: int = 1, use_sources: bool | None = None) -> tuple[list[dict], dict]:
-    """Every article through unspun, in batches over ``jobs`` processes; predictions and run info."""
+def run(records: list[dict], jobs: int = 1, use_sources: bool | None = None,
+        index: str | None = None) -> tuple[list[dict], dict]:
+    """Every article through unspun, in batches over ``jobs`` processes; predictions and run info.
+    With ``index`` (a reference index file), each article is traced against it, less its host."""
     probe = build_pipeline()
     steps = [{"name": s.name, "produces": s.produces, "kinds": list(s.kinds())} for s in probe.steps]
     accepts = _accepts_sources(probe)
     use_sources = accepts if use_sources is None else (use_sources and accepts)
-    sources_of = _source_texts(records) if use_sources else {}
+    if index:
+        sources_of = {r["id"]: sorted(_hosts(r)) for r in records}
+    else:
+        sources_of = _source_texts(records) if use_sources else {}
     items = [(r["id"], r["text"], sources_of.get(r["id"])) for r in records]
     t0 = time.perf_counter()
     if jobs <= 1:
-        global _pipeline, _use_sources
-        _pipeline, _use_sources = probe, use_sources
+        _init(use_sources, index)
         preds = [_check(it) for it in items]
     else:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(jobs, initializer=_init, initargs=(use_sources,)) as pool:
+        with ctx.Pool(jobs, initializer=_init, initargs=(use_sources, index)) as pool:
             preds = list(pool.imap(_check, items, chunksize=max(1, min(32, len(items) // (jobs * 4) or 1))))
     seconds = time.perf_counter() - t0
     info = {
         "steps": steps,
-        "sources_given": use_sources,
+        "sources_given": "index" if index else use_sources,
+        "index": index,
         "jobs": jobs,
         "seconds": round(seconds, 2),
         "ms_per_article": round(1000 * seconds / max(1, len(records)), 1),
     }
     return preds, info
+
+
+def _source_reader(records: list[dict]):
+    """Reads a source sentence's text from the split's pool (built once)."""
+    from bench.farm.sources import Pool
+
+    pools: dict[str, Pool] = {}
+
+    def read(doc_id: str, span) -> str | None:
+        for split in {r["split"] for r in records}:
+            pool = pools.get(split) or pools.setdefault(split, Pool(split))
+            a = pool.by_id.get(doc_id)
+            if a is not None:
+                return a.text[span[0] : span[1]]
+        return None
+
+    return read
+
+
+def _hosts(record: dict) -> set[str]:
+    """The article a farm article was built on: the source of its 'original' sentences."""
+    return {t["source_id"] for t in record["truth"] if t["label"] == "original" and t["source_id"]}
 
 
 def _source_texts(records: list[dict]) -> dict[str, list[dict]]:
@@ -174,7 +221,9 @@ def _source_texts(records: list[dict]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for r in records:
         pool = pools.get(r["split"]) or pools.setdefault(r["split"], Pool(r["split"]))
-        ids = sorted({t["source_id"] for t in r["truth"] if t["label"] != "furniture" and t["source_id"]})
+        hosts = _hosts(r)
+        ids = sorted({t["source_id"] for t in r["truth"]
+                      if t["label"] != "furniture" and t["source_id"] and t["source_id"] not in hosts})
         out[r["id"]] = [
             {"id": i, "title": pool.by_id[i].title, "text": pool.by_id[i].text} for i in ids if i in pool.by_id
         ]
@@ -231,7 +280,7 @@ def _share(num: int, den: int) -> dict:
     return {"value": _r(num / den) if den else None, "num": num, "den": den}
 
 
-def score(records: list[dict], preds: list[dict], info: dict) -> dict:
+def score(records: list[dict], preds: list[dict], info: dict, source_text=None) -> dict:
     produced = {k for s in info["steps"] for k in s.get("kinds", [s["produces"]])}
     has = {
         "boilerplate": "boilerplate" in produced,
@@ -255,7 +304,9 @@ def score(records: list[dict], preds: list[dict], info: dict) -> dict:
     clean_sentences = 0
     clean_kind_sentences: Counter = Counter()
     detected: dict[str, list[int]] = {"injected": [0, 0], "furniture": [0, 0], "spun": [0, 0]}
-    prov = {"copied": [0, 0], "spun": [0, 0], "subs": [0, 0], "numbers": [0, 0]}
+    prov = {"copied": [0, 0], "spun": [0, 0], "subs": [0, 0], "subs_exact": [0, 0], "numbers": [0, 0],
+            "copied_same": [0, 0], "spun_same": [0, 0], "original": [0, 0], "injected": [0, 0], "furniture": [0, 0],
+            "original_not_verbatim": [0, 0], "injected_not_verbatim": [0, 0], "furniture_not_verbatim": [0, 0]}
     prov_seen = False
 
     for rec, pred in zip(records, preds):
@@ -310,7 +361,7 @@ def score(records: list[dict], preds: list[dict], info: dict) -> dict:
         # Provenance, once report sentences carry a source
         if pred["sentences"] is not None:
             prov_seen = True
-            _provenance(rec, pred, prov)
+            _provenance(rec, pred, prov, source_text)
 
     # A row is n/a until a step of the pipeline produces one of its kinds.
     needs = {
@@ -333,7 +384,16 @@ def score(records: list[dict], preds: list[dict], info: dict) -> dict:
             "copied_traced": _share(*prov["copied"]),
             "spun_traced": _share(*prov["spun"]),
             "substitutions_recovered": _share(*prov["subs"]),
+            "substitutions_recovered_exact": _share(*prov["subs_exact"]),
             "numbers_flagged": _share(*prov["numbers"]),
+            "copied_traced_or_same_sentence": _share(*prov["copied_same"]),
+            "spun_traced_or_same_sentence": _share(*prov["spun_same"]),
+            "original_given_source": _share(*prov["original"]),
+            "injected_given_source": _share(*prov["injected"]),
+            "furniture_given_source": _share(*prov["furniture"]),
+            "original_given_source_not_verbatim": _share(*prov["original_not_verbatim"]),
+            "injected_given_source_not_verbatim": _share(*prov["injected_not_verbatim"]),
+            "furniture_given_source_not_verbatim": _share(*prov["furniture_not_verbatim"]),
         }
         if prov_seen
         else None
@@ -365,27 +425,108 @@ def score(records: list[dict], preds: list[dict], info: dict) -> dict:
     }
 
 
-def _provenance(rec: dict, pred: dict, prov: dict) -> None:
+def _norm_piece(text: str | None) -> str:
+    """A substitution's side as compared: lower case, without the sentence's final stop or a
+    comma that the side happens to take in."""
+    return (text or "").lower().strip(" .,;:")
+
+
+def _pairs(src: dict | None, exact: bool = False) -> set[tuple[str, str]]:
+    """The from -> to pairs a traced source states. ``exact``: its substitutions as they are.
+    Otherwise also the same changes written with a kept word beside them, or with changes
+    that touch joined: the spinner's record writes "would" -> "would certainly" for the
+    insertion of "certainly" after "would", "a number of" -> "a variety of" for "number" ->
+    "variety" between "a" and "of", and "According to" -> "Based on" for two swaps side by
+    side; each is the same change."""
+    if not src:
+        return set()
+    out = {(_norm_piece(f), _norm_piece(t)) for f, t in src.get("substitutions", [])}
+    if exact:
+        return out
+    edits = src.get("edits") or []
+    n = len(edits)
+
+    def side(e, k):  # the from (k=1) or to (k=2) text of an edit, "" when there is none
+        return e[k] or ""
+
+    def kept_word(e, last: bool) -> str:
+        words = (e[2] or "").split()
+        return (words[-1] if last else words[0]) if words else ""
+
+    for i in range(n):
+        if edits[i][0] == "keep":
+            continue
+        j = i
+        while True:  # edits i..j, changes side by side
+            frm = " ".join(x for x in (side(edits[k], 1) for k in range(i, j + 1)) if x)
+            to = " ".join(x for x in (side(edits[k], 2) for k in range(i, j + 1)) if x)
+            left = kept_word(edits[i - 1], True) if i and edits[i - 1][0] == "keep" else ""
+            right = kept_word(edits[j + 1], False) if j + 1 < n and edits[j + 1][0] == "keep" else ""
+            for lw in {"", left}:
+                for rw in {"", right}:
+                    f = " ".join(x for x in (lw, frm, rw) if x)
+                    t = " ".join(x for x in (lw, to, rw) if x)
+                    if f and t:
+                        out.add((_norm_piece(f), _norm_piece(t)))
+            if j + 1 < n and edits[j + 1][0] != "keep" and j - i < 3:
+                j += 1
+            else:
+                break
+    return out
+
+
+def _words(text: str | None) -> tuple[str, ...]:
+    import re
+
+    return tuple(re.findall(r"\w+", (text or "").lower()))
+
+
+def _provenance(rec: dict, pred: dict, prov: dict, source_text=None) -> None:
+    """``source_text(id, span)``, when given, reads a truth sentence's source text: a sentence
+    traced to another document holding the very same sentence (wire copy republished by
+    several outlets) then counts in the ``*_same`` rows."""
     units = pred["sentences"]
     for t in rec["truth"]:
-        if t["label"] not in ("copied", "spun"):
-            continue
         over = [u for u in units if min(u[1], t["end"]) - max(u[0], t["start"]) > 0]
         best = max(over, key=lambda u: min(u[1], t["end"]) - max(u[0], t["start"]), default=None)
         src = best[2] if best else None
+        if t["label"] in ("original", "injected", "furniture"):
+            prov[t["label"]][1] += 1
+            prov[t["label"]][0] += src is not None
+            # A sentence that stands, word for word, in another indexed document (wire copy
+            # republished by several outlets) is rightly given that document.
+            verbatim = src is not None and _words(src.get("text")) == _words(rec["text"][t["start"] : t["end"]])
+            prov[t["label"] + "_not_verbatim"][1] += 1
+            prov[t["label"] + "_not_verbatim"][0] += src is not None and not verbatim
+            continue
         key = "copied" if t["label"] == "copied" else "spun"
+        right = bool(src and src.get("id") == t["source_id"])
         prov[key][1] += 1
-        prov[key][0] += bool(src and src.get("id") == t["source_id"])
+        prov[key][0] += right
+        same = right
+        if not same and src and source_text is not None and t.get("source_span"):
+            ref = source_text(t["source_id"], t["source_span"])
+            same = ref is not None and _words(ref) == _words(src.get("text"))
+        prov[key + "_same"][1] += 1
+        prov[key + "_same"][0] += same
         if t["label"] == "spun":
-            found = {(f.lower(), to.lower()) for f, to in (src or {}).get("substitutions", [])}
+            found, exact = _pairs(src), _pairs(src, exact=True)
             for s in t["substitutions"]:
                 if s["kind"] in ("synonym", "spell_out", "unit"):
+                    pair = (_norm_piece(s["from"]), _norm_piece(s["to"]))
                     prov["subs"][1] += 1
-                    prov["subs"][0] += (s["from"].lower(), s["to"].lower()) in found
+                    prov["subs"][0] += pair in found
+                    prov["subs_exact"][1] += 1
+                    prov["subs_exact"][0] += pair in exact
         for c in t["number_changes"]:
             prov["numbers"][1] += 1
             flagged = bool(covering_kinds(pred["findings"], c["start"], c["end"]) & set(NUMBER_KINDS))
-            prov["numbers"][0] += flagged or bool(src and src.get("number_changes"))
+            pairs = (src or {}).get("numbers")
+            if pairs is not None:  # the changed figure itself, from and to, is listed
+                hit = any(c["from"] in f and c["to"] in to for f, to in pairs)
+            else:
+                hit = bool(src and src.get("number_changes"))
+            prov["numbers"][0] += flagged or hit
 
 
 # ------------------------------------------------------------------------------------------------
@@ -437,7 +578,16 @@ def table(result: dict) -> str:
         ("copied_traced", "copied sentences traced to their source"),
         ("spun_traced", "spun sentences traced to their source"),
         ("substitutions_recovered", "substitutions recovered"),
+        ("substitutions_recovered_exact", "  as one substitution, word for word"),
         ("numbers_flagged", "changed numbers flagged"),
+        ("copied_traced_or_same_sentence", "copied: right doc, or one with the same sentence"),
+        ("spun_traced_or_same_sentence", "spun: right doc, or one with the same sentence"),
+        ("original_given_source", "original sentences given a source"),
+        ("injected_given_source", "injected sentences given a source"),
+        ("furniture_given_source", "furniture given a source"),
+        ("original_given_source_not_verbatim", "  original: source lacks the sentence"),
+        ("injected_given_source_not_verbatim", "  injected: source lacks the sentence"),
+        ("furniture_given_source_not_verbatim", "  furniture: source lacks the sentence"),
     ):
         v = p.get(key)
         out.append(f"  {name:<44}" + ("n/a" if v is None else f"{_fmt(v['value'])}  ({v['num']}/{v['den']})"))
@@ -457,12 +607,12 @@ def table(result: dict) -> str:
 
 
 def evaluate(split: str = "heldout", n: int = 1000, seed: int = 1, jobs: int | None = None, use_sources: bool | None = None,
-             quiet: bool = False) -> dict:
+             quiet: bool = False, index: str | None = None) -> dict:
     records = load_or_generate(split, n, seed, quiet=quiet)
     if jobs is None:
         jobs = 1 if len(records) < 300 else min(8, os.cpu_count() or 1)
-    preds, info = run(records, jobs=jobs, use_sources=use_sources)
-    result = score(records, preds, info)
+    preds, info = run(records, jobs=jobs, use_sources=use_sources, index=index)
+    result = score(records, preds, info, _source_reader(records))
     result.update({"split": split, "seed": seed, "fingerprint": records[0]["fingerprint"] if records else None})
     return result
 
@@ -475,9 +625,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, help="worker processes (default: 1 under 300 articles, else up to 8)")
     ap.add_argument("--sources", action=argparse.BooleanOptionalAction, default=None,
                     help="give unspun the source articles (default: when Pipeline.check accepts them)")
+    ap.add_argument("--index", help="trace against this reference index (unspun index DB ...), each "
+                    "article less its own host article; default: each article's own source articles")
     ap.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = ap.parse_args(argv)
-    result = evaluate(args.split, args.n, args.seed, args.jobs, args.sources)
+    result = evaluate(args.split, args.n, args.seed, args.jobs, args.sources, index=args.index)
     print(table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

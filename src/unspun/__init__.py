@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from unspun.errors import InputError, UnspunError
 from unspun.pipeline import Pipeline
+from unspun.provenance import SourceIndex
 from unspun.report import SCHEMA, Report
 
 __version__ = "0.1.0"
-__all__ = ["check", "Pipeline", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
+__all__ = ["check", "Pipeline", "SourceIndex", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
 
 _default: Pipeline | None = None
 
@@ -26,6 +27,8 @@ def default_pipeline() -> Pipeline:
     return _default
 
 
-def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<text>") -> Report:
-    """Analyse one article, given as plain text or as an HTML page, and return its report."""
-    return (pipeline or default_pipeline()).check(text_or_html, name=name)
+def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<text>", sources=None) -> Report:
+    """Analyse one article, given as plain text or as an HTML page, and return its report.
+    With ``sources`` (a :class:`SourceIndex` or its path), each body sentence is traced to
+    the reference sentence it was copied or spun from."""
+    return (pipeline or default_pipeline()).check(text_or_html, name=name, sources=sources)

@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
     # Further subcommands live in their own modules, each with register(sub) setting run=.
     serve_command.register(sub)
+    from unspun.provenance import cli as index_cli
+
+    index_cli.register(sub)
     return parser
 
 
@@ -49,7 +52,7 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         source = read_path(args.path)
-        report = default_pipeline().check(source)
+        report = default_pipeline().check(source, sources=getattr(args, "sources", None))
     except InputError as e:
         print(f"unspun: {e}", file=sys.stderr)
         return 2

@@ -74,15 +74,17 @@ class Pipeline:
                 raise ValueError(f"step {step.name} reads {missing} but runs before the step that produces it")
             available.update(step.kinds())
 
-    def check(self, source: Source | str, name: str = "<text>") -> Report:
+    def check(self, source: Source | str, name: str = "<text>", sources=None) -> Report:
+        """``sources``: a reference index (a :class:`unspun.SourceIndex`, or the path of one)
+        to trace each body sentence to; or a list of records (id, text, ...) to trace to."""
         if isinstance(source, str):
             source = from_string(source, name)
         doc = parse(source.text, source.name, source.html_metadata)
         if not doc.lines:
             raise InputError(source.name, "empty: no text to analyse")
-        return self.analyse(doc, source)
+        return self.analyse(doc, source, sources=sources)
 
-    def analyse(self, doc: Document, source: Source) -> Report:
+    def analyse(self, doc: Document, source: Source, sources=None) -> Report:
         found = Findings(len(doc.text))
         for step in self.steps:
             found.extend(step.detect(doc, found))
@@ -90,7 +92,7 @@ class Pipeline:
         share = doc.english_share
         english = share >= ENGLISH_SHARE or self._known_share(doc) >= ENGLISH_KNOWN_SHARE
         verdict = decide(findings, english=english)
-        return report_mod.build(
+        report = report_mod.build(
             doc,
             findings,
             verdict,
@@ -100,6 +102,11 @@ class Pipeline:
             steps=[{"name": s.name, "config": s.config()} for s in self.steps],
             version=_version(),
         )
+        if sources is not None:
+            from unspun.provenance.attach import attach
+
+            attach(report, doc, sources)
+        return report
 
 
     def _known_share(self, doc: Document) -> float:

@@ -39,6 +39,8 @@ class Unit:
     flags: list[str]
     paragraph: int | None = None
     thread: int | None = None
+    # Where the sentence came from, when the article was traced against a reference index.
+    source: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"index": self.index, "start": self.start, "end": self.end, "flags": self.flags}
@@ -63,6 +65,8 @@ class Report:
     version: str
     threads: dict[str, Any] = field(default_factory=lambda: {"count": 0, "switches": []})
     schema: str = field(default=SCHEMA)
+    # The provenance summary; None when no reference index was given.
+    provenance: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,12 +77,16 @@ class Report:
             "language": self.language,
             "metadata": {k: (v.to_dict() if v else None) for k, v in self.metadata.items()},
             "paragraphs": [p.to_dict() for p in self.paragraphs],
-            "sentences": [s.to_dict() for s in self.sentences],
+            "sentences": [
+                dict(s.to_dict(), source=s.source) if self.provenance is not None else s.to_dict()
+                for s in self.sentences
+            ],
             "findings": [dict(f.to_dict(), id=i) for i, f in enumerate(self.findings)],
             "threads": self.threads,
             "verdict": self.verdict.to_dict(),
             "clean_text": self.clean_text,
             "steps": self.steps,
+            "provenance": self.provenance,
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -14,6 +14,7 @@ from importlib import resources
 from html import escape
 from typing import Any
 
+from unspun.render import sources
 from unspun.render._layout import Block, Layout, Mark, excerpt, layout, pieces
 
 __all__ = ["render", "KNOWN_KINDS", "LABELS"]
@@ -126,7 +127,7 @@ def render(report_dict: Mapping[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>unspun: {_e(lay.label)} — {_e(name)}</title>",
-        f"<style>\n{_CSS}\n</style>",
+        f"<style>\n{_CSS}\n{sources.CSS}\n</style>",
         "</head>",
         "<body>",
         '<div class="page">',
@@ -137,6 +138,7 @@ def render(report_dict: Mapping[str, Any]) -> str:
         "<main>",
         _article(lay),
         _findings(lay),
+        sources.html(report_dict),
         _clean(lay),
         "</main>",
         _footer(lay),

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.render._layout import Block, Layout, Mark, excerpt, layout, pieces
+from unspun.render.sources import terminal as render_sources
 
 __all__ = ["render", "LABEL_STYLES", "KIND_STYLES", "DEFAULT_KIND_STYLE"]
 
@@ -72,6 +73,10 @@ def render(report_dict: Mapping[str, Any], console: Console) -> None:
         console.print(_paragraph(lay, block))
         if block.notes:
             console.print(Padding(_notes(lay, block.notes), (0, 0, 0, 2)))
+    sources = render_sources(report_dict)
+    if sources is not None:
+        console.print()
+        console.print(sources)
     if lay.orphans:
         console.print()
         console.print(Rule(Text("Findings not marked in the text", style="bold"), align="left", style="dim"))

@@ -1,0 +1,135 @@
+"""Word-level alignment of an article's sentence against a reference sentence: what was kept,
+substituted, inserted and deleted, which figures changed, and whether it is a copy or a spin."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from unspun.provenance.tokens import is_anchor, tokens
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(s: str) -> bool:
+    return _DIGIT.search(s) is not None
+
+
+@dataclass(slots=True)
+class Alignment:
+    status: str  # "copied" or "spun"
+    similarity: float
+    edits: list[dict]
+    numbers: list[dict]
+    kept: int  # words kept
+    kept_anchors: int  # rare words and figures kept: what a chance resemblance lacks
+    ref_words: int  # words of the reference sentence
+
+
+def align(ref: str, text: str) -> Alignment:
+    """Align ``text`` (the article's sentence) against ``ref`` (the reference sentence).
+
+    ``from`` is the reference's wording and ``to`` the article's, each as it stands in its
+    text (case and inner punctuation kept). A copy is the same words in the same order,
+    whatever the case and punctuation."""
+    a_keys, a_spans = tokens(ref)
+    b_keys, b_spans = tokens(text)
+    sm = SequenceMatcher(None, a_keys, b_keys, autojunk=False)
+    ops = sm.get_opcodes()
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
+    kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
+    total = len(a_keys) + len(b_keys)
+    similarity = 2.0 * kept / total if total else 0.0
+    groups = _merge_figures(ops, a_keys, b_keys)
+    edits: list[dict] = []
+    numbers: list[dict] = []
+
+    def piece(src: str, spans, i1: int, i2: int) -> str | None:
+        return src[spans[i1][0] : spans[i2 - 1][1]] if i2 > i1 else None
+
+    for tag, i1, i2, j1, j2 in groups:
+        frm = piece(ref, a_spans, i1, i2)
+        to = piece(text, b_spans, j1, j2)
+        if tag == "equal":
+            edits.append({"op": "keep", "from": frm, "to": to})
+        elif tag == "replace":
+            edits.append({"op": "sub", "from": frm, "to": to})
+            a_nums = [k for k in a_keys[i1:i2] if _has_digit(k)]
+            b_nums = [k for k in b_keys[j1:j2] if _has_digit(k)]
+            if a_nums and b_nums and a_nums != b_nums:
+                numbers.append({"from": frm, "to": to})
+        elif tag == "delete":
+            edits.append({"op": "del", "from": frm, "to": None})
+        else:
+            edits.append({"op": "ins", "from": None, "to": to})
+    status = "copied" if a_keys == b_keys else "spun"
+    return Alignment(status, round(similarity, 4), edits, numbers, kept, kept_anchors, len(a_keys))
+
+
+_UNIT_WORDS = frozenset(
+    "$ £ € % percent per cent dollars dollar pounds pound euros euro million billion trillion bn m".split()
+)
+_MULTIPLIERS = frozenset("million billion trillion bn m".split())
+
+
+def _figure_part(k: str) -> bool:
+    return _has_digit(k) or k in _MULTIPLIERS
+
+
+def _merge_figures(ops, a_keys: list[str], b_keys: list[str]) -> list[tuple]:
+    """Opcodes with the rewrites of one figure made one substitution: "$30 million" ->
+    "30 million dollars" aligns as a deleted "$", a kept "30 million" and an inserted
+    "dollars"; "5%" -> "5 percent" as a kept "5" and "%" -> "percent". A change made only of
+    unit and currency words takes in the figure kept beside it, and changes that then touch
+    are joined. Equal-length substitutions of several words are split word by word, since
+    spinners swap words one at a time."""
+    ops = [list(o) + [False] for o in ops]  # the last field: a figure's rewrite
+    for n, op in enumerate(ops):
+        if op[0] == "equal":
+            continue
+        words = a_keys[op[1] : op[2]] + b_keys[op[3] : op[4]]
+        if not words or not all(w in _UNIT_WORDS for w in words):
+            continue
+        left = ops[n - 1] if n else None
+        if left is not None and left[0] == "equal":
+            take = 0
+            while take < 2 and left[2] - take > left[1] and _figure_part(a_keys[left[2] - take - 1]):
+                take += 1
+            if take:
+                left[2] -= take
+                left[4] -= take
+                op[1] -= take
+                op[3] -= take
+                op[5] = True
+        right = ops[n + 1] if n + 1 < len(ops) else None
+        if right is not None and right[0] == "equal":
+            take = 0
+            while take < 2 and right[1] + take < right[2] and _figure_part(a_keys[right[1] + take]):
+                take += 1
+            if take:
+                right[1] += take
+                right[3] += take
+                op[2] += take
+                op[4] += take
+                op[5] = True
+        if op[5]:
+            op[0] = "replace"
+    merged: list[list] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and op[0] != "equal" and merged[-1][0] != "equal" and (op[5] or merged[-1][5]):
+            last = merged[-1]
+            merged[-1] = ["replace", last[1], op[2], last[3], op[4], True]
+        else:
+            merged.append(op)
+    out: list[tuple] = []
+    for op in merged:
+        if op[0] == "replace" and not op[5] and op[2] - op[1] == op[4] - op[3] > 1:
+            for k in range(op[2] - op[1]):
+                out.append(("replace", op[1] + k, op[1] + k + 1, op[3] + k, op[3] + k + 1))
+        else:
+            out.append(tuple(op[:5]))
+    return out
