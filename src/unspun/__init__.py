@@ -12,7 +12,7 @@ from unspun.pipeline import Pipeline
 from unspun.report import SCHEMA, Report
 
 __version__ = "0.1.0"
-__all__ = ["check", "Pipeline", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
+__all__ = ["check", "scan", "Pipeline", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
 
 _default: Pipeline | None = None
 
@@ -29,3 +29,10 @@ def default_pipeline() -> Pipeline:
 def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<text>") -> Report:
     """Analyse one article, given as plain text or as an HTML page, and return its report."""
     return (pipeline or default_pipeline()).check(text_or_html, name=name)
+
+
+def scan(inputs, out, **options):
+    """Analyse a whole corpus into OUT, a folder of Parquet shards; see :func:`unspun.run.scan`."""
+    from unspun.run import scan as _scan
+
+    return _scan(inputs, out, **options)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from unspun.errors import InputError
+from unspun.run import command as scan_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     check.set_defaults(run=_check)
     # Further subcommands live in their own modules, each with register(sub) setting run=.
+    scan_command.register(sub)
     return parser
 
 

@@ -1,0 +1,58 @@
+"""The local engine: a pool of worker processes, one per core unless told otherwise.
+
+Shards are submitted as the readers produce them, with at most two per worker waiting, so
+that memory holds a few shards' records whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from unspun.run.shards import Shard
+from unspun.run.worker import Options, run_shard
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run(
+    items: Iterable[Shard | tuple[str, int]],
+    out: Path,
+    options: Options,
+    workers: int,
+    progress: Callable[[int, bool], None],
+) -> None:
+    # spawn, not fork: the parent runs a progress thread, and forking a threaded process
+    # can copy a held lock into the child.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: dict[Future, int] = {}
+
+        def drain(until: int) -> None:
+            while len(pending) > until:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    n = pending.pop(fut)
+                    fut.result()  # a failure of the shard function itself stops the run
+                    progress(n, False)
+
+        try:
+            for item in items:
+                if isinstance(item, tuple):
+                    progress(item[1], True)
+                    continue
+                drain(2 * workers - 1)
+                pending[pool.submit(run_shard, item, str(out), options)] = len(item.records)
+            drain(0)
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise

@@ -1,0 +1,65 @@
+"""The Ray engine: the same shard function as Ray tasks, on a local Ray or a cluster.
+
+Each Ray worker process keeps its pipeline between tasks (the shard function builds it once
+per process), and at most two shards per CPU are in flight, so the driver's memory stays
+bounded as with the local engine. On a cluster, OUT must be a folder every node can write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from unspun.errors import UnspunError
+from unspun.run.shards import Shard
+from unspun.run.worker import Options, run_shard
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError:
+        raise UnspunError("the ray engine needs Ray: pip install 'unspun[ray]'") from None
+    return ray
+
+
+def run(
+    items: Iterable[Shard | tuple[str, int]],
+    out: Path,
+    options: Options,
+    workers: int | None,
+    progress: Callable[[int, bool], None],
+    address: str | None = None,
+) -> None:
+    ray = _ray()
+    started = False
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        started = True
+    try:
+        slots = max(1, int(ray.available_resources().get("CPU", workers or 1)))
+        task = ray.remote(num_cpus=1, max_retries=2)(run_shard)
+        out_s = str(Path(out).resolve())
+        pending: dict = {}
+
+        def drain(until: int) -> None:
+            while len(pending) > until:
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                for ref in ready:
+                    n = pending.pop(ref)
+                    ray.get(ref)
+                    progress(n, False)
+
+        for item in items:
+            if isinstance(item, tuple):
+                progress(item[1], True)
+                continue
+            drain(2 * slots - 1)
+            pending[task.remote(item, out_s, options)] = len(item.records)
+        drain(0)
+    finally:
+        if started:
+            ray.shutdown()

@@ -1,0 +1,175 @@
+"""scan(): a whole corpus through the pipeline, every document accounted for."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from unspun.errors import InputError, UnspunError
+from unspun.run import keep as keep_mod
+from unspun.run import summary as summary_mod
+from unspun.run import writer
+from unspun.run.readers import Reader
+from unspun.run.shards import iter_shards, load_manifest
+from unspun.run.worker import Options, open_sources
+
+ENGINES = ("local", "ray")
+
+
+def scan(
+    inputs: str | Path | Sequence[str | Path],
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    sources: str | Path | None = None,
+    reports: bool = False,
+    ray_address: str | None = None,
+    shard_size: int | None = None,
+    text_field: str | None = None,
+    keep_clean: str | Path | None = None,
+    pass_threshold: str | float = "suspicious",
+    progress: bool = False,
+    console=None,
+) -> dict:
+    """Analyse every document of the inputs (JSONL or JSONL.gz, Parquet, WARC or WARC.gz, or
+    folders of .txt and .html files) into OUT, a folder of Parquet shards with one row per
+    document. Shards already in OUT are kept, so a rerun after an interruption finishes the
+    job. Returns the summary, which is also written to OUT/_summary.json.
+
+    ``keep_clean``: write the clean text of the documents whose verdict passes
+    ``pass_threshold`` (a label, the worst that passes, or the highest score that passes) to
+    this JSONL file, and the others, with reasons, beside it (``*.dropped.jsonl``)."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    paths = [str(p) for p in inputs]
+    if not paths:
+        raise UnspunError("scan: no inputs given")
+    if engine not in ENGINES:
+        raise UnspunError(f"scan: unknown engine {engine!r} (choose {', '.join(ENGINES)})")
+    if workers is not None and workers < 1:
+        raise UnspunError(f"scan: workers must be at least 1, not {workers}")
+    threshold = keep_mod.parse_threshold(pass_threshold)
+    readers = [Reader(p, text_field) for p in paths]
+    if sources is not None:
+        sources = str(sources)
+        open_sources(sources).close()  # fail now, with a clear message, not in every worker
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "output exists and is not a folder")
+    options = Options(reports=reports, sources=sources, text_field=text_field)
+    manifest = load_manifest(
+        out, paths, shard_size, {"reports": reports, "text_field": text_field}
+    )
+    size = manifest["shard_size"]
+    writer.clear_partial(out)
+    done = writer.done_shards(out)
+
+    counts = {r.path: r.count() for r in readers}
+    total = sum(counts.values())
+    if workers is None and engine == "local":
+        from unspun.run.local import default_workers
+
+        workers = default_workers()
+    elif workers is None and ray_address is None:
+        from unspun.run.local import default_workers
+
+        workers = default_workers()
+
+    stats = {"documents": 0, "skipped": 0, "shards_done": 0, "shards_skipped": 0}
+    bar = _Progress(total, console) if progress else None
+
+    def on_progress(n: int, skipped: bool) -> None:
+        if skipped:
+            stats["skipped"] += n
+            stats["shards_skipped"] += 1
+        else:
+            stats["documents"] += n
+            stats["shards_done"] += 1
+        if bar is not None:
+            bar.advance(n, skipped)
+
+    items = iter_shards(readers, out, size, done)
+    t0 = time.perf_counter()
+    try:
+        if engine == "local":
+            from unspun.run import local
+
+            local.run(items, out, options, workers, on_progress)
+        else:
+            from unspun.run import ray_engine
+
+            ray_engine.run(items, out, options, workers, on_progress, address=ray_address)
+    finally:
+        if bar is not None:
+            bar.stop()
+    seconds = time.perf_counter() - t0
+
+    result = {
+        "out": str(out),
+        "inputs": [{"path": p, "documents": counts[p]} for p in paths],
+        "documents": total,
+        **summary_mod.tally(out),
+        "run": {
+            "engine": engine,
+            "workers": workers,
+            "documents": stats["documents"],
+            "shards": stats["shards_done"],
+            "shards_skipped": stats["shards_skipped"],
+            "seconds": round(seconds, 3),
+            "per_s": round(stats["documents"] / seconds, 2) if seconds > 0 else 0.0,
+        },
+    }
+    result["complete"] = result["rows"] == total
+    if keep_clean is not None:
+        result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold)
+    summary_mod.write(out, result)
+    return result
+
+
+class _Progress:
+    """A Rich progress bar over documents, with documents/s and the time left."""
+
+    def __init__(self, total: int, console=None) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]scan"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} docs/s"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[left]} left"),
+            console=console,
+            transient=False,
+        )
+        self.task = self.progress.add_task("scan", total=total, rate="-", left="-:--:--")
+        self.t0 = time.perf_counter()
+        self.analysed = 0
+        self.done = 0
+        self.total = total
+        self.progress.start()
+
+    def advance(self, n: int, skipped: bool) -> None:
+        # Shards found done count toward the bar but not toward the rate: the time left is
+        # then estimated from the documents actually analysed in this run.
+        if not skipped:
+            self.analysed += n
+        elapsed = time.perf_counter() - self.t0
+        rate = self.analysed / elapsed if elapsed > 0 else 0.0
+        self.done += n
+        left = "-:--:--"
+        if rate > 0:
+            secs = int((self.total - self.done) / rate)
+            left = f"{secs // 3600}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+        self.progress.update(self.task, advance=n, rate=f"{rate:,.1f}", left=left)
+
+    def stop(self) -> None:
+        self.progress.stop()
