@@ -19,6 +19,11 @@ from unspun.run.shards import Shard
 from unspun.source import MAX_INPUT_BYTES
 
 
+#: JSONL lines longer than this are refused without parsing (the text limit itself is
+#: MAX_INPUT_BYTES, checked once parsed).
+MAX_RECORD_BYTES = 20 * MAX_INPUT_BYTES
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     reports: bool = False
@@ -85,13 +90,15 @@ def reason_of(problem: str) -> str:
 def analyse(rec: Record, input_path: str, pipeline, sources, options: Options) -> dict:
     """One row: the document's verdict, counts and clean text, or its error. Never raises for
     one document: whatever goes wrong with it is recorded on its row and the run goes on."""
-    row: dict[str, Any] = {"input": input_path, "record": rec.index, "id": rec.id, "url": rec.url}
+    # A document without an id of its own (or whose record cannot be parsed) is named by its
+    # place in the input, which is unique and stable.
     name = rec.id or f"{input_path}:{rec.index}"
+    row: dict[str, Any] = {"input": input_path, "record": rec.index, "id": name, "url": rec.url}
     if rec.skip is not None:
         return writer.skipped_row(row, rec.skip, reason_of(rec.skip))
     try:
         source = _source(rec, row, name, options)
-        name = row["id"] or name
+        name = row["id"]
         if sources is not None:
             report = pipeline.check(source, name=name, sources=sources)
         else:
@@ -117,7 +124,9 @@ def _source(rec: Record, row: dict, name: str, options: Options):
         return from_bytes(rec.data, name)
     fields = rec.fields
     if rec.line is not None:
-        if len(rec.line) > 4 * MAX_INPUT_BYTES:  # JSON escapes can grow text up to six-fold
+        # Parsed up to a generous size, so that an oversized document is reported under its
+        # own id; a line past this is refused unparsed.
+        if len(rec.line) > MAX_RECORD_BYTES:
             raise InputError(name, f"record is {len(rec.line):,} bytes, over the limit of {MAX_INPUT_BYTES:,}")
         try:
             fields = json.loads(rec.line)
