@@ -66,8 +66,10 @@ def scan(
     writer.clear_partial(out)
     done = writer.done_shards(out)
 
-    counts = {r.path: r.count() for r in readers}
-    total = sum(counts.values())
+    # The bar's total costs a first pass over the inputs (cheap for Parquet and folders, a
+    # decompression for .gz and WARC), so it is made only when a bar is shown; the summary
+    # counts the documents as they are read.
+    total = sum(r.count() for r in readers) if progress else None
     if workers is None and engine == "local":
         from unspun.run.local import default_workers
 
@@ -90,7 +92,8 @@ def scan(
         if bar is not None:
             bar.advance(n, skipped)
 
-    items = iter_shards(readers, out, size, done)
+    counts: dict[str, int] = {}
+    items = iter_shards(readers, size, done, counts)
     t0 = time.perf_counter()
     try:
         if engine == "local":
@@ -109,7 +112,7 @@ def scan(
     result = {
         "out": str(out),
         "inputs": [{"path": p, "documents": counts[p]} for p in paths],
-        "documents": total,
+        "documents": sum(counts.values()),
         **summary_mod.tally(out),
         "run": {
             "engine": engine,
@@ -121,7 +124,7 @@ def scan(
             "per_s": round(stats["documents"] / seconds, 2) if seconds > 0 else 0.0,
         },
     }
-    result["complete"] = result["rows"] == total
+    result["complete"] = result["rows"] == result["documents"]
     if keep_clean is not None:
         result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold)
     summary_mod.write(out, result)

@@ -46,14 +46,20 @@ def shard_file(out: Path, sid: str) -> Path:
     return out / f"{sid}.parquet"
 
 
-def iter_shards(readers: list[Reader], out: Path, shard_size: int, done: set[str]) -> Iterator[Shard | tuple[str, int]]:
+def iter_shards(
+    readers: list[Reader], shard_size: int, done: set[str], seen: dict[str, int] | None = None
+) -> Iterator[Shard | tuple[str, int]]:
     """Shards to do, in input order, filled with their records. A shard already written is
-    yielded as ``(id, records)`` so that progress can count it, and its records are not kept."""
+    yielded as ``(id, records)`` so that progress can count it, and its records are not kept.
+    ``seen`` gets the number of documents read from each input."""
+    seen = {} if seen is None else seen
     for reader in readers:
+        seen[reader.path] = 0
         current: str | None = None
         shard: Shard | None = None
         skipped = 0
         for rec in reader.records():
+            seen[reader.path] += 1
             if rec.index % shard_size == 0:
                 if current is not None:
                     yield shard if shard is not None else (current, skipped)
