@@ -120,3 +120,13 @@ def test_rerun_skips_finished_shards(corpus):
     assert s["run"]["shards_skipped"] == len(before)
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")} == before
     assert s["rows"] == s["documents"]
+
+
+def test_whole_file_shards_read_by_workers_give_the_same_rows(corpus, tmp_path):
+    inputs = [str(p) for p in corpus["inputs"].values()]
+    s = unspun.scan(inputs, tmp_path / "by-file", workers=2, shard_by_file=True)
+    assert s["shards"] == len(inputs)
+    assert s["complete"] and s["documents"] == s["rows"] == corpus["summary"]["documents"]
+    key = lambda r: (r["input"], r["record"])  # noqa: E731
+    assert sorted(read_rows(tmp_path / "by-file"), key=key) == sorted(corpus["rows"], key=key)
+    assert [i["documents"] for i in s["inputs"]] == [i["documents"] for i in corpus["summary"]["inputs"]]

@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--sources", metavar="DB", help="trace sentences to this provenance index (opened read-only)")
     p.add_argument("--text-field", metavar="NAME", help="the field holding the text in JSONL and Parquet (default: text, html, content or raw_content)")
     p.add_argument("--shard-size", type=int, metavar="N", help="records per shard (default 500; fixed for an output folder)")
+    p.add_argument("--shard-by-file", action="store_true", help="one shard per input file, read by its worker (for many files on a cluster)")
     p.add_argument("--keep-clean", metavar="OUT_JSONL", help="write the clean text of the documents that pass to this JSONL file, and the dropped ones beside it")
     p.add_argument("--pass-threshold", default="suspicious", metavar="T", help="the worst verdict label that passes (default: suspicious), or the highest score that passes (0-1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             reports=args.reports,
             ray_address=args.ray_address,
             shard_size=args.shard_size,
+            shard_by_file=args.shard_by_file,
             text_field=args.text_field,
             keep_clean=args.keep_clean,
             pass_threshold=args.pass_threshold,

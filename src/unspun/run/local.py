@@ -34,15 +34,15 @@ def run(
     # can copy a held lock into the child.
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: dict[Future, int] = {}
+        pending: dict[Future, Shard] = {}
 
         def drain(until: int) -> None:
             while len(pending) > until:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    n = pending.pop(fut)
-                    fut.result()  # a failure of the shard function itself stops the run
-                    progress(n, False)
+                    pending.pop(fut)
+                    # A failure of the shard function itself (not of a document) stops the run.
+                    progress(fut.result()["documents"], False)
 
         try:
             for item in items:
@@ -50,7 +50,7 @@ def run(
                     progress(item[1], True)
                     continue
                 drain(2 * workers - 1)
-                pending[pool.submit(run_shard, item, str(out), options)] = len(item.records)
+                pending[pool.submit(run_shard, item, str(out), options)] = item
             drain(0)
         except BaseException:
             for fut in pending:

@@ -49,16 +49,15 @@ def run(
             while len(pending) > until:
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 for ref in ready:
-                    n = pending.pop(ref)
-                    ray.get(ref)
-                    progress(n, False)
+                    pending.pop(ref)
+                    progress(ray.get(ref)["documents"], False)
 
         for item in items:
             if isinstance(item, tuple):
                 progress(item[1], True)
                 continue
             drain(2 * slots - 1)
-            pending[task.remote(item, out_s, options)] = len(item.records)
+            pending[task.remote(item, out_s, options)] = item.id
         drain(0)
     finally:
         if started:

@@ -11,7 +11,7 @@ from unspun.run import keep as keep_mod
 from unspun.run import summary as summary_mod
 from unspun.run import writer
 from unspun.run.readers import Reader
-from unspun.run.shards import iter_shards, load_manifest
+from unspun.run.shards import iter_file_shards, iter_shards, load_manifest, shard_id
 from unspun.run.worker import Options, open_sources
 
 ENGINES = ("local", "ray")
@@ -27,6 +27,7 @@ def scan(
     reports: bool = False,
     ray_address: str | None = None,
     shard_size: int | None = None,
+    shard_by_file: bool = False,
     text_field: str | None = None,
     keep_clean: str | Path | None = None,
     pass_threshold: str | float = "suspicious",
@@ -40,7 +41,10 @@ def scan(
 
     ``keep_clean``: write the clean text of the documents whose verdict passes
     ``pass_threshold`` (a label, the worst that passes, or the highest score that passes) to
-    this JSONL file, and the others, with reasons, beside it (``*.dropped.jsonl``)."""
+    this JSONL file, and the others, with reasons, beside it (``*.dropped.jsonl``).
+
+    ``shard_by_file``: one shard per input file, read by the worker itself rather than by
+    this process, for inputs of many files on a cluster."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     paths = [str(p) for p in inputs]
@@ -60,7 +64,7 @@ def scan(
         raise InputError(str(out), "output exists and is not a folder")
     options = Options(reports=reports, sources=sources, text_field=text_field)
     manifest = load_manifest(
-        out, paths, shard_size, {"reports": reports, "text_field": text_field}
+        out, paths, shard_size, {"reports": reports, "text_field": text_field, "shard_by_file": shard_by_file}
     )
     size = manifest["shard_size"]
     writer.clear_partial(out)
@@ -69,7 +73,7 @@ def scan(
     # The bar's total costs a first pass over the inputs (cheap for Parquet and folders, a
     # decompression for .gz and WARC), so it is made only when a bar is shown; the summary
     # counts the documents as they are read.
-    total = sum(r.count() for r in readers) if progress else None
+    total = sum(r.count() for r in readers) if progress and not shard_by_file else None
     if workers is None and engine == "local":
         from unspun.run.local import default_workers
 
@@ -93,7 +97,7 @@ def scan(
             bar.advance(n, skipped)
 
     counts: dict[str, int] = {}
-    items = iter_shards(readers, size, done, counts)
+    items = iter_file_shards(readers, done) if shard_by_file else iter_shards(readers, size, done, counts)
     t0 = time.perf_counter()
     try:
         if engine == "local":
@@ -109,11 +113,20 @@ def scan(
             bar.stop()
     seconds = time.perf_counter() - t0
 
+    tally = summary_mod.tally(out)
+    if shard_by_file:
+        # Only the workers read the inputs: a file's documents are known once its shard is
+        # written, and a file without its shard has not been read through.
+        written = writer.done_shards(out)
+        missing = [r.path for r in readers if shard_id(r.path, 0) not in written]
+        counts = {p: tally["rows_by_input"].get(p, 0) for p in paths}
+    else:
+        missing = []
     result = {
         "out": str(out),
         "inputs": [{"path": p, "documents": counts[p]} for p in paths],
         "documents": sum(counts.values()),
-        **summary_mod.tally(out),
+        **tally,
         "run": {
             "engine": engine,
             "workers": workers,
@@ -124,7 +137,7 @@ def scan(
             "per_s": round(stats["documents"] / seconds, 2) if seconds > 0 else 0.0,
         },
     }
-    result["complete"] = result["rows"] == result["documents"]
+    result["complete"] = result["rows"] == result["documents"] and not missing
     if keep_clean is not None:
         result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold)
     summary_mod.write(out, result)
@@ -134,7 +147,7 @@ def scan(
 class _Progress:
     """A Rich progress bar over documents, with documents/s and the time left."""
 
-    def __init__(self, total: int, console=None) -> None:
+    def __init__(self, total: int | None, console=None) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -169,7 +182,7 @@ class _Progress:
         rate = self.analysed / elapsed if elapsed > 0 else 0.0
         self.done += n
         left = "-:--:--"
-        if rate > 0:
+        if rate > 0 and self.total is not None:
             secs = int((self.total - self.done) / rate)
             left = f"{secs // 3600}:{secs // 60 % 60:02d}:{secs % 60:02d}"
         self.progress.update(self.task, advance=n, rate=f"{rate:,.1f}", left=left)

@@ -28,7 +28,8 @@ class Shard:
     id: str
     input: str  # the input path, as given
     start: int  # first record number
-    records: list[Record] = field(default_factory=list)
+    # The records, read by the driver; None: the whole input file, read by the worker.
+    records: list[Record] | None = field(default_factory=list)
 
 
 def input_key(path: str) -> str:
@@ -72,6 +73,14 @@ def iter_shards(
                 shard.records.append(rec)
         if current is not None:
             yield shard if shard is not None else (current, skipped)
+
+
+def iter_file_shards(readers: list[Reader], done: set[str]) -> Iterator[Shard | tuple[str, int]]:
+    """One shard per input file, read by the worker that runs it: for many-file inputs (a
+    crawl of WARC files) on a cluster, where the driver must not read every byte."""
+    for reader in readers:
+        sid = shard_id(reader.path, 0)
+        yield (sid, 0) if sid in done else Shard(sid, reader.path, 0, records=None)
 
 
 def load_manifest(out: Path, inputs: list[str], shard_size: int | None, options: dict) -> dict:

@@ -18,13 +18,15 @@ def tally(out: Path) -> dict:
     by_reason: dict[str, int] = {}
     verdicts: dict[str, int] = {}
     shards = 0
+    by_input: dict[str, int] = {}
     for path in sorted(out.glob("*.parquet")):
         if path.name.startswith((".", "_")):
             continue
         shards += 1
-        t = pq.read_table(path, columns=["status", "error_reason", "verdict"]).to_pydict()
-        for status, reason, verdict in zip(t["status"], t["error_reason"], t["verdict"]):
+        t = pq.read_table(path, columns=["input", "status", "error_reason", "verdict"]).to_pydict()
+        for inp, status, reason, verdict in zip(t["input"], t["status"], t["error_reason"], t["verdict"]):
             rows += 1
+            by_input[inp] = by_input.get(inp, 0) + 1
             if status == "ok":
                 ok += 1
                 verdicts[verdict] = verdicts.get(verdict, 0) + 1
@@ -42,6 +44,7 @@ def tally(out: Path) -> dict:
         "errors": errors,
         "errors_by_reason": dict(sorted(by_reason.items(), key=lambda kv: -kv[1])),
         "verdicts": dict(sorted(verdicts.items(), key=lambda kv: -kv[1])),
+        "rows_by_input": by_input,
     }
 
 

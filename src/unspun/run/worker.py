@@ -60,11 +60,18 @@ def open_sources(path: str):
 
 
 def run_shard(shard: Shard, out: str, options: Options) -> dict:
-    """Analyse the shard's records and write OUT/<shard id>.parquet; return the shard's tallies."""
+    """Analyse the shard's records and write OUT/<shard id>.parquet; return the shard's tallies.
+    A shard without records stands for its whole input file, which the worker reads itself."""
     pipeline, sources = _pipeline(options)
-    rows = [analyse(rec, shard.input, pipeline, sources, options) for rec in shard.records]
-    writer.write_shard(Path(out), shard.id, rows, options.reports)
-    return {"id": shard.id, "documents": len(rows), "pid": os.getpid()}
+    if shard.records is None:
+        from unspun.run.readers import Reader
+
+        records = Reader(shard.input, options.text_field).records()
+    else:
+        records = shard.records
+    rows = (analyse(rec, shard.input, pipeline, sources, options) for rec in records)
+    n = writer.write_shard(Path(out), shard.id, rows, options.reports)
+    return {"id": shard.id, "documents": n, "pid": os.getpid()}
 
 
 def reason_of(problem: str) -> str:

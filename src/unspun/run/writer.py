@@ -68,18 +68,34 @@ def skipped_row(row: dict, why: str, reason: str) -> dict:
     return row
 
 
-def write_shard(out: Path, sid: str, rows: list[dict[str, Any]], reports: bool) -> Path:
-    """Write the rows to a hidden temporary file and rename it into place: a reader (or a
-    rerun after a kill) sees the whole shard or none of it."""
+def write_shard(out: Path, sid: str, rows, reports: bool, batch: int = 256) -> int:
+    """Write the rows (any iterable) to a hidden temporary file, a row group of ``batch`` rows
+    at a time, and rename it into place when complete: a reader, or a rerun after a kill,
+    sees the whole shard or none of it, and a shard read from a whole file by its worker
+    never holds more than one batch of rows. Returns the number of rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     final = out / f"{sid}.parquet"
     tmp = out / f".{sid}.{os.getpid()}.tmp"
-    table = pa.Table.from_pylist(rows, schema=schema(reports))
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, final)
-    return final
+    sch = schema(reports)
+    n = 0
+    try:
+        with pq.ParquetWriter(tmp, sch, compression="zstd") as w:
+            chunk: list[dict[str, Any]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= batch:
+                    w.write_table(pa.Table.from_pylist(chunk, schema=sch))
+                    n += len(chunk)
+                    chunk = []
+            if chunk or n == 0:
+                w.write_table(pa.Table.from_pylist(chunk, schema=sch))
+                n += len(chunk)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
 
 
 def clear_partial(out: Path) -> int:
