@@ -107,9 +107,18 @@ def test_sources_trace_copied_sentences(tmp_path, articles):
     with unspun.SourceIndex(str(db)) as index:
         index.add({"id": a["id"], "text": a["text"], "url": a["url"]} for a in articles[:5])
     path = write_jsonl(tmp_path / "a.jsonl", articles[:5] + articles[5:8])
-    summary = unspun.scan(path, tmp_path / "out", workers=1, sources=str(db), reports=True)
+    summary = unspun.scan(
+        path, tmp_path / "out", workers=2, sources=str(db), reports=True,
+        keep_clean=tmp_path / "kept.jsonl", pass_threshold="stitched", drop_traced=True,
+    )
     assert summary["ok"] == 8
     rows = read_rows(tmp_path / "out")
     for row in rows[:5]:
         report = json.loads(row["report"])
         assert report["provenance"]["traced_sentences"] > 0
+        assert row["traced"] == report["provenance"]["traced_sentences"]
+    for row in rows[5:]:
+        assert row["traced"] == json.loads(row["report"])["provenance"]["traced_sentences"]
+    kept = {k["id"]: k for k in map(json.loads, (tmp_path / "kept.jsonl").read_text().splitlines())}
+    for row in rows[:5]:
+        assert len(kept[row["id"]]["text"]) < len(row["clean_text"])

@@ -43,3 +43,31 @@ def test_score_threshold(tmp_path, articles):
     s = unspun.scan(path, tmp_path / "out", workers=1, keep_clean=tmp_path / "k.jsonl", pass_threshold=0.3)
     rows = read_rows(tmp_path / "out")
     assert s["keep_clean"]["kept"] == sum(r["score"] <= 0.3 for r in rows)
+
+
+def test_untraced_text_leaves_out_traced_sentences(pipeline, articles):
+    from unspun.run.writer import untraced_text
+
+    report = next(r for r in (pipeline.check(a["text"]) for a in articles) if len(r.sentences) > 6)
+    data = report.to_dict()
+    kept = [s for s in data["sentences"] if not {"metadata", "boilerplate", "injected"} & set(s["flags"])]
+    whole = untraced_text(data)
+    # Nothing traced: every sentence of the clean text is there, in order, nothing else.
+    assert whole.split() == " ".join(data["text"][s["start"]:s["end"]] for s in kept).split()
+    assert whole.split() == report.clean_text.split()
+    traced = kept[1]
+    traced["source"] = {"status": "copied", "similarity": 1.0}
+    less = untraced_text(data)
+    sentence = data["text"][traced["start"]:traced["end"]].strip()
+    assert sentence in whole and sentence not in less
+    assert len(less.split()) == len(whole.split()) - len(sentence.split())
+
+
+def test_drop_traced_needs_sources(tmp_path, articles):
+    import pytest
+
+    import unspun
+
+    path = write_jsonl(tmp_path / "a.jsonl", articles[:1])
+    with pytest.raises(unspun.UnspunError, match="sources"):
+        unspun.scan(path, tmp_path / "out", keep_clean=tmp_path / "k.jsonl", drop_traced=True)

@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--shard-by-file", action="store_true", help="one shard per input file, read by its worker (for many files on a cluster)")
     p.add_argument("--keep-clean", metavar="OUT_JSONL", help="write the clean text of the documents that pass to this JSONL file, and the dropped ones beside it")
     p.add_argument("--pass-threshold", default="suspicious", metavar="T", help="the worst verdict label that passes (default: suspicious), or the highest score that passes (0-1)")
+    p.add_argument("--drop-traced", action="store_true", help="with --keep-clean and --sources: leave out the sentences traced to the reference corpus")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     p.set_defaults(run=run)
 
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
             text_field=args.text_field,
             keep_clean=args.keep_clean,
             pass_threshold=args.pass_threshold,
+            drop_traced=args.drop_traced,
             progress=not args.quiet,
             console=console,
         )

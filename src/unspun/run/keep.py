@@ -39,9 +39,10 @@ def dropped_path(kept: Path) -> Path:
     return kept.with_name(f"{stem}.dropped.jsonl")
 
 
-def write(out: Path, kept_path: Path, threshold: str | float) -> dict:
+def write(out: Path, kept_path: Path, threshold: str | float, drop_traced: bool = False) -> dict:
     """Go through OUT's shard files in order, a file at a time; both outputs are written to
-    temporary names and renamed when complete."""
+    temporary names and renamed when complete. ``drop_traced``: write the text less the
+    sentences traced to the reference corpus (a run with a provenance index)."""
     import pyarrow.parquet as pq
 
     dropped_file = dropped_path(kept_path)
@@ -49,7 +50,7 @@ def write(out: Path, kept_path: Path, threshold: str | float) -> dict:
     tmp_kept = kept_path.with_name(f".{kept_path.name}.{os.getpid()}.tmp")
     tmp_dropped = dropped_file.with_name(f".{dropped_file.name}.{os.getpid()}.tmp")
     kept = dropped = 0
-    columns = ["input", "record", "id", "url", "status", "error", "verdict", "score", "clean_text"]
+    columns = ["input", "record", "id", "url", "status", "error", "verdict", "score", "clean_text", "untraced_text"]
     with open(tmp_kept, "w", encoding="utf-8") as fk, open(tmp_dropped, "w", encoding="utf-8") as fd:
         for path in sorted(out.glob("*.parquet")):
             if path.name.startswith((".", "_")):
@@ -58,7 +59,12 @@ def write(out: Path, kept_path: Path, threshold: str | float) -> dict:
             for r in t:
                 ident = {"id": r["id"], "url": r["url"], "input": r["input"], "record": r["record"]}
                 if r["status"] == "ok" and passes(r["verdict"], r["score"], threshold):
-                    fk.write(json.dumps({**ident, "text": r["clean_text"], "verdict": r["verdict"]}, ensure_ascii=False) + "\n")
+                    text = r["clean_text"]
+                    if drop_traced:
+                        if r["untraced_text"] is None:
+                            raise ValueError(f"{path}: no traced sentences recorded: drop_traced needs a run with sources")
+                        text = r["untraced_text"]
+                    fk.write(json.dumps({**ident, "text": text, "verdict": r["verdict"]}, ensure_ascii=False) + "\n")
                     kept += 1
                 else:
                     if r["status"] == "ok":

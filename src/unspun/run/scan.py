@@ -31,6 +31,7 @@ def scan(
     text_field: str | None = None,
     keep_clean: str | Path | None = None,
     pass_threshold: str | float = "suspicious",
+    drop_traced: bool = False,
     progress: bool = False,
     console=None,
 ) -> dict:
@@ -41,7 +42,8 @@ def scan(
 
     ``keep_clean``: write the clean text of the documents whose verdict passes
     ``pass_threshold`` (a label, the worst that passes, or the highest score that passes) to
-    this JSONL file, and the others, with reasons, beside it (``*.dropped.jsonl``).
+    this JSONL file, and the others, with reasons, beside it (``*.dropped.jsonl``); with
+    ``drop_traced`` (needs ``sources``), less the sentences traced to the reference corpus.
 
     ``shard_by_file``: one shard per input file, read by the worker itself rather than by
     this process, for inputs of many files on a cluster."""
@@ -55,6 +57,8 @@ def scan(
     if workers is not None and workers < 1:
         raise UnspunError(f"scan: workers must be at least 1, not {workers}")
     threshold = keep_mod.parse_threshold(pass_threshold)
+    if drop_traced and sources is None:
+        raise UnspunError("scan: drop_traced needs sources (a provenance index)")
     readers = [Reader(p, text_field) for p in paths]
     if sources is not None:
         sources = str(sources)
@@ -139,7 +143,7 @@ def scan(
     }
     result["complete"] = result["rows"] == result["documents"] and not missing
     if keep_clean is not None:
-        result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold)
+        result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold, drop_traced)
     summary_mod.write(out, result)
     return result
 

@@ -114,7 +114,7 @@ def analyse(rec: Record, input_path: str, pipeline, sources, options: Options) -
         return writer.error_row(row, e.problem, reason_of(e.problem))
     except Exception as e:  # a fault on one document must not stop a corpus run
         return writer.error_row(row, f"internal error: {type(e).__name__}: {e}", "internal")
-    return writer.ok_row(row, report, options.reports)
+    return writer.ok_row(row, report, options.reports, traced=sources is not None)
 
 
 def _source(rec: Record, row: dict, name: str, options: Options):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,36 @@ def schema(reports: bool):
         ("findings", pa.int32()),
         *[(f"n_{k}", pa.int32()) for k in KINDS],
         ("clean_text", pa.string()),
+        # With a provenance index: sentences traced to it, and the clean text without them.
+        ("traced", pa.int32()),
+        ("untraced_text", pa.string()),
     ]
     if reports:
         fields.append(("report", pa.string()))
     return pa.schema(fields)
 
 
-def ok_row(row: dict, report, reports: bool) -> dict:
+def untraced_text(report: dict) -> str:
+    """The clean text less the sentences traced to the reference corpus: the sentences kept
+    in the clean text whose ``source`` is empty, joined by a space within a paragraph and by
+    a blank line between paragraphs."""
+    from unspun.report import REMOVED_KINDS
+
+    removed = set(REMOVED_KINDS)
+    text = report["text"]
+    paragraphs: list[list[str]] = []
+    last = None
+    for s in report["sentences"]:
+        if removed.intersection(s["flags"]) or s.get("source"):
+            continue
+        if s.get("paragraph") != last or not paragraphs:
+            paragraphs.append([])
+            last = s.get("paragraph")
+        paragraphs[-1].append(text[s["start"] : s["end"]].strip())
+    return "\n\n".join(" ".join(p) for p in paragraphs)
+
+
+def ok_row(row: dict, report, reports: bool, traced: bool = False) -> dict:
     counts: dict[str, int] = {}
     for f in report.findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
@@ -53,8 +77,13 @@ def ok_row(row: dict, report, reports: bool) -> dict:
         clean_text=report.clean_text,
         **{f"n_{k}": counts.get(k, 0) for k in KINDS},
     )
-    if reports:
-        row["report"] = report.to_json()
+    if traced or reports:
+        data = report.to_dict()
+        if traced:
+            row["traced"] = sum(1 for s in data["sentences"] if s.get("source"))
+            row["untraced_text"] = untraced_text(data)
+        if reports:
+            row["report"] = json.dumps(data, ensure_ascii=False)
     return row
 
 
