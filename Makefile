@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench bench-accuracy bench-speed clean
+.PHONY: demo test bench bench-accuracy bench-speed bench-scan clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ bench-accuracy: $(VENV)/.installed-bench
 bench-speed: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.throughput
 
-bench: bench-accuracy bench-speed
+## bench-scan: unspun scan over all AllSides articles, 1 and 2 workers, local and Ray, beside datatrove
+bench-scan: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.scan
+
+bench: bench-accuracy bench-speed bench-scan
 
 clean:
 	rm -rf $(VENV) bench/out .pytest_cache
