@@ -122,3 +122,9 @@ def test_sources_trace_copied_sentences(tmp_path, articles):
     kept = {k["id"]: k for k in map(json.loads, (tmp_path / "kept.jsonl").read_text().splitlines())}
     for row in rows[:5]:
         assert len(kept[row["id"]]["text"]) < len(row["clean_text"])
+
+
+def test_an_input_given_twice_is_refused(tmp_path, articles):
+    path = write_jsonl(tmp_path / "a.jsonl", articles[:1])
+    with pytest.raises(unspun.InputError, match="given twice"):
+        unspun.scan([path, tmp_path / "." / "a.jsonl"], tmp_path / "out")

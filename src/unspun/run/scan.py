@@ -60,6 +60,12 @@ def scan(
     if drop_traced and sources is None:
         raise UnspunError("scan: drop_traced needs sources (a provenance index)")
     readers = [Reader(p, text_field) for p in paths]
+    seen_paths: dict[str, str] = {}
+    for p in paths:
+        resolved = str(Path(p).resolve())
+        if resolved in seen_paths:
+            raise InputError(p, f"given twice (also as {seen_paths[resolved]}): each document must be read once")
+        seen_paths[resolved] = p
     if sources is not None:
         sources = str(sources)
         open_sources(sources).close()  # fail now, with a clear message, not in every worker
