@@ -9,11 +9,32 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from unspun.run.shards import Shard
 from unspun.run.worker import Options, run_shard
+
+
+#: Workers run with one fixed string-hash seed, so that a document gets the same row whichever
+#: worker, engine or run analyses it: with randomised hashing, the iteration order of sets
+#: of words can change the last digits of a score from one process to the next.
+HASH_SEED = "0"
+
+
+@contextmanager
+def fixed_hash_seed():
+    """Spawned workers inherit the environment at the moment they start."""
+    before = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = HASH_SEED
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONHASHSEED", None)
+        else:
+            os.environ["PYTHONHASHSEED"] = before
 
 
 def default_workers() -> int:
@@ -33,7 +54,7 @@ def run(
     # spawn, not fork: the parent runs a progress thread, and forking a threaded process
     # can copy a held lock into the child.
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with fixed_hash_seed(), ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: dict[Future, Shard] = {}
 
         def drain(until: int) -> None:

@@ -31,13 +31,17 @@ def run(
     progress: Callable[[int, bool], None],
     address: str | None = None,
 ) -> None:
+    from unspun.run.local import HASH_SEED
+
     ray = _ray()
     started = False
+    # The same hash seed as the local workers', so both engines give the same rows.
+    runtime_env = {"env_vars": {"PYTHONHASHSEED": HASH_SEED}}
     if not ray.is_initialized():
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
         started = True
     try:
         slots = max(1, int(ray.available_resources().get("CPU", workers or 1)))

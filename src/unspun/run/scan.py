@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +61,7 @@ def scan(
     if drop_traced and sources is None:
         raise UnspunError("scan: drop_traced needs sources (a provenance index)")
     readers = [Reader(p, text_field) for p in paths]
+    where = [os.path.abspath(p) for p in paths]  # the inputs as rows and the summary name them
     seen_paths: dict[str, str] = {}
     for p in paths:
         resolved = str(Path(p).resolve())
@@ -129,12 +131,12 @@ def scan(
         # written, and a file without its shard has not been read through.
         written = writer.done_shards(out)
         missing = [r.path for r in readers if shard_id(r.path, 0) not in written]
-        counts = {p: tally["rows_by_input"].get(p, 0) for p in paths}
+        counts = {p: tally["rows_by_input"].get(p, 0) for p in where}
     else:
         missing = []
     result = {
         "out": str(out),
-        "inputs": [{"path": p, "documents": counts[p]} for p in paths],
+        "inputs": [{"path": p, "documents": counts[p]} for p in where],
         "documents": sum(counts.values()),
         **tally,
         "run": {
@@ -147,7 +149,8 @@ def scan(
             "per_s": round(stats["documents"] / seconds, 2) if seconds > 0 else 0.0,
         },
     }
-    result["complete"] = result["rows"] == result["documents"] and not missing
+    # Complete: each input's documents have their rows (OUT may also hold other inputs' rows).
+    result["complete"] = not missing and all(tally["rows_by_input"].get(p, 0) == counts[p] for p in where)
     if keep_clean is not None:
         result["keep_clean"] = keep_mod.write(out, Path(keep_clean), threshold, drop_traced)
     summary_mod.write(out, result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ MANIFEST = "_scan.json"
 @dataclass(slots=True)
 class Shard:
     id: str
-    input: str  # the input path, as given
+    input: str  # the input's absolute path: the same however a rerun spells it
     start: int  # first record number
     # The records, read by the driver; None: the whole input file, read by the worker.
     records: list[Record] | None = field(default_factory=list)
@@ -55,17 +56,18 @@ def iter_shards(
     ``seen`` gets the number of documents read from each input."""
     seen = {} if seen is None else seen
     for reader in readers:
-        seen[reader.path] = 0
+        where = os.path.abspath(reader.path)
+        seen[where] = 0
         current: str | None = None
         shard: Shard | None = None
         skipped = 0
         for rec in reader.records():
-            seen[reader.path] += 1
+            seen[where] += 1
             if rec.index % shard_size == 0:
                 if current is not None:
                     yield shard if shard is not None else (current, skipped)
                 current = shard_id(reader.path, rec.index)
-                shard = None if current in done else Shard(current, reader.path, rec.index)
+                shard = None if current in done else Shard(current, where, rec.index)
                 skipped = 0
             if shard is None:
                 skipped += 1
@@ -80,7 +82,7 @@ def iter_file_shards(readers: list[Reader], done: set[str]) -> Iterator[Shard | 
     crawl of WARC files) on a cluster, where the driver must not read every byte."""
     for reader in readers:
         sid = shard_id(reader.path, 0)
-        yield (sid, 0) if sid in done else Shard(sid, reader.path, 0, records=None)
+        yield (sid, 0) if sid in done else Shard(sid, os.path.abspath(reader.path), 0, records=None)
 
 
 def load_manifest(out: Path, inputs: list[str], shard_size: int | None, options: dict) -> dict:

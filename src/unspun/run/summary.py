@@ -78,6 +78,6 @@ def render(summary: dict, console) -> None:
             f"{run['documents']:,} documents in {run['seconds']:.1f} s ({run['per_s']:.1f}/s), "
             f"{run['shards_skipped']} shards already done",
         )
-    if summary["rows"] != summary["documents"]:
-        t.add_row("[red]missing rows[/red]", f"{summary['documents'] - summary['rows']:,}")
+    if not summary.get("complete", True):
+        t.add_row("[red]incomplete[/red]", "some documents have no row yet: run again to finish")
     console.print(t)
