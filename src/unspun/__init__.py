@@ -10,6 +10,7 @@ from __future__ import annotations
 from unspun.errors import InputError, UnspunError
 from unspun.pipeline import Pipeline
 from unspun.report import SCHEMA, Report
+from unspun.run import scan
 
 __version__ = "0.1.0"
 __all__ = ["check", "scan", "Pipeline", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
@@ -30,9 +31,3 @@ def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<
     """Analyse one article, given as plain text or as an HTML page, and return its report."""
     return (pipeline or default_pipeline()).check(text_or_html, name=name)
 
-
-def scan(inputs, out, **options):
-    """Analyse a whole corpus into OUT, a folder of Parquet shards; see :func:`unspun.run.scan`."""
-    from unspun.run import scan as _scan
-
-    return _scan(inputs, out, **options)

@@ -5,6 +5,6 @@ function analyses a shard and writes its Parquet file; an engine runs shard func
 parallel; the summary is tallied from the files written.
 """
 
-from unspun.run.scan import scan
+from unspun.run.job import scan
 
 __all__ = ["scan"]
