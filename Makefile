@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test chromium serve bench bench-accuracy bench-speed bench-serve clean
+.PHONY: demo test chromium serve bench bench-accuracy bench-speed bench-serve bench-scan clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,11 @@ bench-speed: $(VENV)/.installed-bench
 bench-serve: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.serve
 
-bench: bench-accuracy bench-speed bench-serve
+## bench-scan: unspun scan over all AllSides articles, 1 and 2 workers, local and Ray, beside datatrove
+bench-scan: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.scan
+
+bench: bench-accuracy bench-speed bench-serve bench-scan
 
 clean:
 	rm -rf $(VENV) bench/out .pytest_cache

@@ -11,9 +11,10 @@ from unspun.errors import InputError, UnspunError
 from unspun.pipeline import Pipeline
 from unspun.provenance import SourceIndex
 from unspun.report import SCHEMA, Report
+from unspun.run import scan
 
 __version__ = "0.1.0"
-__all__ = ["check", "Pipeline", "SourceIndex", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
+__all__ = ["check", "scan", "Pipeline", "SourceIndex", "Report", "InputError", "UnspunError", "SCHEMA", "__version__"]
 
 _default: Pipeline | None = None
 
@@ -32,3 +33,4 @@ def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<
     With ``sources`` (a :class:`SourceIndex` or its path), each body sentence is traced to
     the reference sentence it was copied or spun from."""
     return (pipeline or default_pipeline()).check(text_or_html, name=name, sources=sources)
+

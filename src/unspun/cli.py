@@ -9,6 +9,7 @@ from pathlib import Path
 
 from unspun.errors import InputError
 from unspun.service import command as serve_command
+from unspun.run import command as scan_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     from unspun.provenance import cli as index_cli
 
     index_cli.register(sub)
+    scan_command.register(sub)
     return parser
 
 
