@@ -33,4 +33,3 @@ def check(text_or_html: str, *, pipeline: Pipeline | None = None, name: str = "<
     With ``sources`` (a :class:`SourceIndex` or its path), each body sentence is traced to
     the reference sentence it was copied or spun from."""
     return (pipeline or default_pipeline()).check(text_or_html, name=name, sources=sources)
-

@@ -76,3 +76,28 @@ def test_pipeline_refuses_steps_out_of_order():
     pipeline = unspun.default_pipeline()
     with pytest.raises(ValueError, match="runs before"):
         unspun.Pipeline(list(reversed(pipeline.steps)), pipeline.lexicon)
+
+
+def test_reports_do_not_depend_on_the_string_hash_seed(tmp_path):
+    """Corpus runs spread articles over processes, each with its own hash seed: every score
+    must come out the same in all of them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    ids = {"2CNIdcOX6RI054Ar"}
+    texts = [r["text"] for r in corpora.allsides() if r["id"] in ids]
+    texts += [corpora.specimen()] + [r["text"] for r in corpora.allsides(20)]
+    src = tmp_path / "texts.json"
+    src.write_text(json.dumps(texts))
+    code = (
+        "import json, sys, unspun; p = unspun.Pipeline(); "
+        "print(json.dumps([p.check(t).to_dict()['findings'] for t in json.load(open(sys.argv[1]))]))"
+    )
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", code, str(src)], env=env, capture_output=True, text=True, check=True)
+        outs.append(json.loads(run.stdout))
+    assert outs[0] == outs[1]

@@ -144,7 +144,9 @@ class InjectedStep(Step):
         pair_units: list[int] = []
         sizes = np.empty(n_units, dtype=np.float64)
         for u, (_, lines) in enumerate(units):
-            distinct = set(line_words[lines[0]]).union(*(line_words[i] for i in lines[1:]))
+            # In first-seen order, not set order: the sums below must not depend on the
+            # string-hash seed, or two processes would score one article differently.
+            distinct = list(dict.fromkeys(w for i in lines for w in line_words[i]))
             pair_words.extend(distinct)
             pair_units.extend([u] * len(distinct))
             sizes[u] = sum(len(line_words[i]) for i in lines)
