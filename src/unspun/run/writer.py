@@ -11,7 +11,7 @@ from typing import Any
 #: not listed still counts in ``findings``.
 KINDS = (
     "metadata", "boilerplate", "injected", "quote", "figure", "repeat", "conflict",
-    "dangling_reference", "thread",
+    "dangling_reference", "thread", "stitch",
 )
 OK, SKIPPED, ERROR = "ok", "skipped", "error"
 
