@@ -60,10 +60,6 @@ a { color: var(--focus); }
 .verdict .label { font-size: 1.6rem; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; margin: 0; }
 .verdict .score { color: var(--muted); margin: 0; }
 .verdict ul { margin: .5rem 0 0; padding-left: 1.25rem; }
-.verdict-clean { border-color: var(--clean); } .verdict-clean .label { color: var(--clean); }
-.verdict-suspicious { border-color: var(--suspicious); } .verdict-suspicious .label { color: var(--suspicious); }
-.verdict-polluted { border-color: var(--polluted); } .verdict-polluted .label { color: var(--polluted); }
-.verdict-stitched { border-color: var(--stitched); } .verdict-stitched .label { color: var(--stitched); }
 .source { color: var(--muted); margin: .75rem 0; overflow-wrap: anywhere; }
 .warning {
   border: 2px solid var(--suspicious); border-radius: .4rem; padding: .5rem .75rem; margin: .75rem 0;
