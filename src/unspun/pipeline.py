@@ -12,7 +12,7 @@ from unspun.report import MetadataField, Report
 from unspun.source import Source, from_string
 from unspun.spans import Findings
 from unspun.steps.base import Step
-from unspun.verdict import decide
+from unspun.verdict import decide, with_provenance
 
 #: Below this share of common English function words, the text may not be English (English
 #: news runs at 0.3-0.45, with 1 article in 5,000 under 0.1; pages in other languages, even
@@ -106,6 +106,7 @@ class Pipeline:
             from unspun.provenance.attach import attach
 
             attach(report, doc, sources)
+            report.verdict = with_provenance(report.verdict, report.provenance)
         return report
 
 
