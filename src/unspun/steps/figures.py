@@ -144,8 +144,8 @@ class Figure:
     approx: str | None
     per: str | None
     range: tuple[float, float] | None
-    precision: float  # the place of the last significant digit as written (1000 for "28,000")
-    rounded: bool  # plain digits ending in zeros, which may be a rounding ("28,000", "300")
+    precision: float  # the place of the last significant digit as written (1000 for "41,000")
+    rounded: bool  # plain digits ending in zeros, which may be a rounding ("41,000", "300")
     thing: str | None  # the noun phrase right after it, lower-cased ("price tag", "american personnel")
     sentence: int
 
@@ -186,7 +186,7 @@ def _words_value(text: str) -> float | None:
 
 
 def _digits_value(text: str) -> tuple[float, float]:
-    """The value and the place of its last significant digit ("28,500" -> 28500, 100)."""
+    """The value and the place of its last significant digit ("41,200" -> 41200, 100)."""
     plain = text.replace(",", "")
     value = float(plain)
     if "." in plain:
@@ -537,7 +537,7 @@ class FigureStep(Step):
 
     def _agree(self, a: Figure, b: Figure) -> bool:
         """Equal as written, or one the other rounded to where its last significant digit
-        sits among trailing zeros ("28,000" and "28,500")."""
+        sits among trailing zeros ("41,000" and "41,200")."""
         lo_a, hi_a = self._interval(a)
         lo_b, hi_b = self._interval(b)
         if lo_a <= hi_b and lo_b <= hi_a:

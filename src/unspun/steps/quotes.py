@@ -5,7 +5,7 @@ Each paragraph is read by one compiled regex pass that yields, in order, its quo
 does when a quotation runs on into the next paragraph), its speech verbs ("said", "told",
 "tweeted"...), "according to", the pronouns he/she/they and the runs of capitalised words that
 may name people. Subjects are then read off the tokens beside each verb: the name or pronoun
-just before it ("DeHart said"), a name before an appositive ("James DeHart, the chief
+just before it ("Lindqvist said"), a name before an appositive ("Erik Lindqvist, the chief
 negotiator, said"), a group's noun phrase ("the group said", "North Korean diplomats said"), or,
 right after a quotation, the name after the verb ('..." said Sen. Ted Cruz').
 
@@ -14,7 +14,7 @@ of its sentence when it is introduced by "saying"/"adding"; else from the senten
 after it in its paragraph; else, when it opens its paragraph, from the speech the paragraph
 before ended on. "he"/"she" is resolved to the last person named in subject position before
 it; "they" is left unresolved, which costs recall but few wrong speakers. A single surname is
-replaced by the full name given earlier ("DeHart" -> "James DeHart").
+replaced by the full name given earlier ("Lindqvist" -> "Erik Lindqvist").
 
 Short quoted phrases (scare quotes, titles) are kept apart from speech: they are reported with
 ``kind_of_quote="phrase"`` and no speaker, and only speech is attributed.

@@ -1,7 +1,7 @@
 """Dangling references: words that point back to something the article never introduced.
 
-A writer introduces a person or a thing before pointing back to it: "Foreign Minister Kang
-Kyung-wha said..." and then "the minister said"; "James DeHart" and then "DeHart". A sentence
+A writer introduces a person or a thing before pointing back to it: "Foreign Minister Anna
+Berg said..." and then "the minister said"; "Erik Lindqvist" and then "Lindqvist". A sentence
 copied out of another story keeps its pointers but loses what they pointed to. Five kinds of
 pointer are read, each only where its antecedent can be checked cheaply and reliably:
 
