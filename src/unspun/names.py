@@ -51,6 +51,8 @@ NOT_PEOPLE = frozenset(
     "Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
     "August September October November December Twitter Facebook Google Act Bill Street Korea China "
     "Russia America Europe Africa Asia Iran Iraq Syria Israel Mexico Canada Japan Germany France Britain "
+    "India Pakistan Afghanistan Ukraine Turkey Egypt Brazil Australia Spain Italy Poland Greece Cuba "
+    "Venezuela Nigeria Kenya Vietnam Taiwan Ireland Scotland Wales England Sweden Norway Netherlands "
     "Kingdom Republic Federation Washington York Capitol Valley Bay Coast Gulf".split()
 )
 

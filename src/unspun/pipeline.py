@@ -12,7 +12,7 @@ from unspun.report import MetadataField, Report
 from unspun.source import Source, from_string
 from unspun.spans import Findings
 from unspun.steps.base import Step
-from unspun.verdict import decide, with_provenance
+from unspun.verdict import decide, stitch_from_sources, with_stitch
 
 #: Below this share of common English function words, the text may not be English (English
 #: news runs at 0.3-0.45, with 1 article in 5,000 under 0.1; pages in other languages, even
@@ -106,7 +106,12 @@ class Pipeline:
             from unspun.provenance.attach import attach
 
             attach(report, doc, sources)
-            report.verdict = with_provenance(report.verdict, report.provenance)
+            # The sources can say what the steps could not: that the body was assembled from
+            # several documents. That becomes a finding of its own, and the verdict says so.
+            stitch = stitch_from_sources(report.provenance, [(s.start, s.end) for s in doc.sentences])
+            if stitch is not None:
+                report.findings.append(stitch)
+                report.verdict = with_stitch(report.verdict, len(report.findings) - 1, stitch)
         return report
 
 

@@ -92,23 +92,31 @@ def decide(findings: list[Finding], english: bool = True) -> Verdict:
 SOURCE_SENTENCES = 3
 
 
-def with_provenance(verdict: Verdict, provenance: dict[str, Any] | None) -> Verdict:
-    """The verdict, made ``stitched`` when the traced sources say the body was assembled from
-    several documents; the documents are named in a reason that comes first."""
+def stitch_from_sources(provenance: dict[str, Any] | None, spans: list[tuple[int, int]]) -> Finding | None:
+    """A ``stitch`` finding when the traced sources say the body was assembled from several
+    documents: ``SOURCE_SENTENCES`` or more sentences from each of two or more. ``spans``
+    holds each report sentence's (start, end); the finding runs over the traced sentences."""
     if not provenance:
-        return verdict
+        return None
     docs = [d for d in provenance.get("documents") or [] if len(d.get("sentences") or []) >= SOURCE_SENTENCES]
     if len(docs) < 2:
-        return verdict
+        return None
     names = ", ".join(_doc_name(d) for d in docs[:5]) + (", ..." if len(docs) > 5 else "")
     n = sum(len(d["sentences"]) for d in docs)
-    reason = Reason(
-        "sources",
+    used = [i for d in docs for i in d["sentences"]]
+    reason = (
         f"{n} body sentences copied from {len(docs)} different documents, "
-        f"{SOURCE_SENTENCES} or more from each: {names}",
+        f"{SOURCE_SENTENCES} or more from each: {names}"
     )
-    reasons = [reason] + [r for r in verdict.reasons]
-    return Verdict(STITCHED, max(verdict.score, 0.9), reasons)
+    details = {"documents": [d["id"] for d in docs], "sentences": sorted(used)}
+    return Finding("stitch", spans[min(used)][0], spans[max(used)][1], 0.9, reason, "unspun.provenance.v1", details)
+
+
+def with_stitch(verdict: Verdict, finding_id: int, finding: Finding) -> Verdict:
+    """The verdict made ``stitched`` by a finding added after it was decided (from the sources),
+    its reason first and the others kept."""
+    reason = Reason("stitch", f"the body has {finding.reason}", [finding_id])
+    return Verdict(STITCHED, max(verdict.score, finding.score), [reason, *verdict.reasons])
 
 
 def _doc_name(d: dict[str, Any]) -> str:

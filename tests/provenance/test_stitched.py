@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import jsonschema
+
 import unspun
+from unspun.schema import report_schema
 from unspun.doc import parse
 from unspun.verdict import SOURCE_SENTENCES
 
@@ -21,8 +24,12 @@ def test_runs_from_two_documents_make_a_stitched_verdict(index, docs):
     report = unspun.check(text, sources=index)
     assert report.verdict.label == "stitched"
     first = report.verdict.reasons[0]
-    assert first.code == "sources"
+    assert first.code == "stitch"
     assert "2 different documents" in first.message
+    (finding,) = [report.findings[i] for i in first.findings]
+    assert finding.kind == "stitch" and finding.step == "unspun.provenance.v1"
+    assert set(finding.details["documents"]) == {a["id"], b["id"]}
+    jsonschema.validate(report.to_dict(), report_schema())
     traced = {d["id"] for d in report.to_dict()["provenance"]["documents"] if len(d["sentences"]) >= SOURCE_SENTENCES}
     assert traced == {a["id"], b["id"]}
 
@@ -30,5 +37,5 @@ def test_runs_from_two_documents_make_a_stitched_verdict(index, docs):
 def test_one_document_copied_is_not_stitched_by_its_sources(index, docs):
     text = "\n\n".join(_prose(docs[3], 8))
     report = unspun.check(text, sources=index)
-    assert report.verdict.reasons == [] or report.verdict.reasons[0].code != "sources"
+    assert not [f for f in report.findings if f.step == "unspun.provenance.v1"]
     assert report.verdict.label != "stitched"

@@ -128,3 +128,30 @@ def test_an_input_given_twice_is_refused(tmp_path, articles):
     path = write_jsonl(tmp_path / "a.jsonl", articles[:1])
     with pytest.raises(unspun.InputError, match="given twice"):
         unspun.scan([path, tmp_path / "." / "a.jsonl"], tmp_path / "out")
+
+
+def test_a_truncated_input_keeps_what_was_read_and_the_run_goes_on(tmp_path, articles):
+    whole = write_jsonl(tmp_path / "whole.jsonl.gz", articles[:6], compress=True)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) * 2 // 3])  # the gzip stream stops partway
+    good = write_jsonl(tmp_path / "good.jsonl", articles[6:9])
+    summary = unspun.scan([str(cut), str(good)], tmp_path / "out", workers=1, shard_size=4)
+    rows = read_rows(tmp_path / "out")
+    by_input = {}
+    for r in rows:
+        by_input.setdefault(r["input"].rsplit("/", 1)[-1], []).append(r)
+    assert [r["status"] for r in by_input["good.jsonl"]] == ["ok"] * 3
+    cut_rows = sorted(by_input["cut.jsonl.gz"], key=lambda r: r["record"])
+    assert cut_rows[-1]["status"] == "error" and cut_rows[-1]["error_reason"] == "unreadable"
+    assert "cannot be read past record" in cut_rows[-1]["error"]
+    assert all(r["status"] == "ok" for r in cut_rows[:-1])
+    assert len({(r["input"], r["record"]) for r in rows}) == len(rows) == summary["rows"]
+
+
+def test_a_folder_inside_another_input_is_refused(tmp_path):
+    inner = tmp_path / "pages" / "more"
+    inner.mkdir(parents=True)
+    (inner / "a.txt").write_text("The harbour bridge reopened on Monday after three weeks of repairs to its deck.")
+    with pytest.raises(unspun.InputError, match="inside the folder input"):
+        unspun.scan([str(tmp_path / "pages"), str(inner)], tmp_path / "out", workers=1)

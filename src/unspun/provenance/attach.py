@@ -50,5 +50,9 @@ def _as_index(sources):
     if isinstance(sources, (str, os.PathLike)):
         return SourceIndex(sources, read_only=True), True
     index = SourceIndex(":memory:")
-    index.add(sources)
+    try:
+        index.add(sources)
+    except BaseException:
+        index.close()
+        raise
     return index, True

@@ -68,6 +68,11 @@ def scan(
         if resolved in seen_paths:
             raise InputError(p, f"given twice (also as {seen_paths[resolved]}): each document must be read once")
         seen_paths[resolved] = p
+    # A folder inside another folder input would be walked twice, and its files counted twice.
+    for p, resolved in ((p, Path(p).resolve()) for p in paths):
+        for other, other_resolved in ((q, Path(q).resolve()) for q in paths if q != p):
+            if other_resolved.is_dir() and resolved != other_resolved and resolved.is_relative_to(other_resolved):
+                raise InputError(p, f"lies inside the folder input {other}: each document must be read once")
     if sources is not None:
         sources = str(sources)
         open_sources(sources).close()  # fail now, with a clear message, not in every worker
@@ -76,7 +81,10 @@ def scan(
         raise InputError(str(out), "output exists and is not a folder")
     options = Options(reports=reports, sources=sources, text_field=text_field)
     manifest = load_manifest(
-        out, paths, shard_size, {"reports": reports, "text_field": text_field, "shard_by_file": shard_by_file}
+        out, paths, shard_size,
+        # A resumed run must trace against the same index, or not at all, as the first one did.
+        {"reports": reports, "text_field": text_field, "shard_by_file": shard_by_file,
+         "sources": None if sources is None else os.path.abspath(sources)},
     )
     size = manifest["shard_size"]
     writer.clear_partial(out)

@@ -35,6 +35,7 @@ class Record:
     data: bytes | None = None  # raw bytes of a page (WARC payload)
     path: str | None = None  # a file to read (folder input)
     skip: str | None = None  # why this document is passed over
+    error: str | None = None  # why the input could not be read past this point (an error row)
 
 
 def input_format(path: str | Path) -> str:
@@ -71,13 +72,19 @@ class Reader:
         return self._iter(light=False)
 
     def _iter(self, light: bool) -> Iterator[Record]:
+        # A truncated gzip or a corrupt Parquet footer ends the input: what was read stays, the
+        # rest becomes one error row (its index follows the last record read), and the run
+        # goes on to the next input.
+        index = 0
         try:
-            yield from getattr(self, f"_{self.format}")(light)
+            for rec in getattr(self, f"_{self.format}")(light):
+                index = rec.index + 1
+                yield rec
         except InputError:
             raise
         except (OSError, EOFError, ValueError) as e:
-            # A truncated gzip or a corrupt Parquet footer ends the input; what was read stays.
-            raise InputError(self.path, f"cannot be read ({type(e).__name__}: {e})") from None
+            problem = f"cannot be read past record {index} ({type(e).__name__}: {e})"
+            yield Record(index, id=f"{self.path}:{index}", error=problem)
 
     # -- JSONL ---------------------------------------------------------------------------
 

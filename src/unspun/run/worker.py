@@ -42,6 +42,8 @@ def _pipeline(options: Options):
 
         _state["pipeline"] = Pipeline()
     if options.sources and _state.get("sources_path") != options.sources:
+        if _state.get("sources") is not None:
+            _state["sources"].close()
         _state["sources"] = open_sources(options.sources)
         _state["sources_path"] = options.sources
     return _state["pipeline"], (_state.get("sources") if options.sources else None)
@@ -103,6 +105,8 @@ def analyse(rec: Record, input_path: str, pipeline, sources, options: Options) -
     row: dict[str, Any] = {"input": input_path, "record": rec.index, "id": name, "url": rec.url}
     if rec.skip is not None:
         return writer.skipped_row(row, rec.skip, reason_of(rec.skip))
+    if rec.error is not None:
+        return writer.error_row(row, rec.error, reason_of(rec.error))
     try:
         source = _source(rec, row, name, options)
         name = row["id"]

@@ -3,7 +3,7 @@
 A paragraph that belongs to an article shares its rare words (names, places, the story's
 terms) with the other paragraphs. A teaser for another story dropped into the middle shares
 almost none. Cohesion is the rarity-weighted share of a paragraph's distinct words that occur
-elsewhere in the body; words are compared by a short prefix so that "Korea" meets "Korean"
+elsewhere in the body; words are compared by a short prefix so that "Canada" meets "Canadian"
 and "negotiations" meets "negotiators".
 
 Injected text is often a headline line plus one or two sentences, whose words meet each other

@@ -17,7 +17,7 @@ pointer are read, each only where its antecedent can be checked cheaply and reli
 
 Only body sentences count: lines found to be metadata, furniture or injected text are
 skipped, and so is the headline. The rules were kept to those whose rate on real news
-(AllSides and BBC) stays low; see docs/references.md for the measurements.
+(AllSides and BBC) stays low; see docs/stitching.md for the measurements.
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ class ThreadStep(Step):
 
     def _vectors(self, doc: Document, body) -> np.ndarray:
         """Rows of unit length, one per sentence, over the rare words (cut to a prefix, so that
-        "Korea" meets "Korean") that occur in two sentences or more: words of one sentence
+        "negotiations" meets "negotiators") that occur in two sentences or more: words of one sentence
         count in its length but cannot make it like another, so their columns are left out,
         which keeps the matrix small."""
         cached = self._weight_cache.get
