@@ -51,28 +51,34 @@ def write(out: Path, kept_path: Path, threshold: str | float, drop_traced: bool 
     tmp_dropped = dropped_file.with_name(f".{dropped_file.name}.{os.getpid()}.tmp")
     kept = dropped = 0
     columns = ["input", "record", "id", "url", "status", "error", "verdict", "score", "clean_text", "untraced_text"]
-    with open(tmp_kept, "w", encoding="utf-8") as fk, open(tmp_dropped, "w", encoding="utf-8") as fd:
-        for path in sorted(out.glob("*.parquet")):
-            if path.name.startswith((".", "_")):
-                continue
-            t = pq.read_table(path, columns=columns).to_pylist()
-            for r in t:
-                ident = {"id": r["id"], "url": r["url"], "input": r["input"], "record": r["record"]}
-                if r["status"] == "ok" and passes(r["verdict"], r["score"], threshold):
-                    text = r["clean_text"]
-                    if drop_traced:
-                        if r["untraced_text"] is None:
-                            raise ValueError(f"{path}: no traced sentences recorded: drop_traced needs a run with sources")
-                        text = r["untraced_text"]
-                    fk.write(json.dumps({**ident, "text": text, "verdict": r["verdict"]}, ensure_ascii=False) + "\n")
-                    kept += 1
-                else:
-                    if r["status"] == "ok":
-                        reason = f"verdict {r['verdict']} (score {r['score']:.2f}) does not pass {threshold}"
+    try:
+        with open(tmp_kept, "w", encoding="utf-8") as fk, open(tmp_dropped, "w", encoding="utf-8") as fd:
+            for path in sorted(out.glob("*.parquet")):
+                if path.name.startswith((".", "_")):
+                    continue
+                t = pq.read_table(path, columns=columns).to_pylist()
+                for r in t:
+                    ident = {"id": r["id"], "url": r["url"], "input": r["input"], "record": r["record"]}
+                    if r["status"] == "ok" and passes(r["verdict"], r["score"], threshold):
+                        text = r["clean_text"]
+                        if drop_traced:
+                            if r["untraced_text"] is None:
+                                raise ValueError(f"{path}: no traced sentences recorded: drop_traced needs a run with sources")
+                            text = r["untraced_text"]
+                        fk.write(json.dumps({**ident, "text": text, "verdict": r["verdict"]}, ensure_ascii=False) + "\n")
+                        kept += 1
                     else:
-                        reason = f"{r['status']}: {r['error']}"
-                    fd.write(json.dumps({**ident, "status": r["status"], "verdict": r["verdict"], "reason": reason}, ensure_ascii=False) + "\n")
-                    dropped += 1
+                        if r["status"] == "ok":
+                            reason = f"verdict {r['verdict']} (score {r['score']:.2f}) does not pass {threshold}"
+                        else:
+                            reason = f"{r['status']}: {r['error']}"
+                        fd.write(json.dumps({**ident, "status": r["status"], "verdict": r["verdict"], "reason": reason}, ensure_ascii=False) + "\n")
+                        dropped += 1
+    except BaseException:
+        # Nothing half-written is left behind, under either name.
+        tmp_kept.unlink(missing_ok=True)
+        tmp_dropped.unlink(missing_ok=True)
+        raise
     tmp_kept.replace(kept_path)
     tmp_dropped.replace(dropped_file)
     return {"kept": kept, "dropped": dropped, "kept_path": str(kept_path), "dropped_path": str(dropped_file), "threshold": threshold}
