@@ -88,6 +88,16 @@ class Document:
             self._cache["sentences_by_line"] = by_line
         return by_line[i]
 
+    def sentence_words(self) -> list[list[str]]:
+        """Lower-cased words of each sentence, made on first use and shared by the steps that
+        read sentence by sentence."""
+        words = self._cache.get("sentence_words")
+        if words is None:
+            text = self.text
+            words = [WORD.findall(text[s.start : s.end].lower()) for s in self.sentences]
+            self._cache["sentence_words"] = words
+        return words
+
     @property
     def word_count(self) -> int:
         return sum(len(w) for w in self.line_words)

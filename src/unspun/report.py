@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unspun.doc import Document
-from unspun.spans import Finding
+from unspun.spans import REMOVED_KINDS, Finding
 from unspun.verdict import Verdict
 
 SCHEMA = "unspun.report/1"
 
-# Finding kinds whose text is not part of the article, and so is left out of clean_text.
-REMOVED_KINDS = ("metadata", "boilerplate", "injected")
 # Kinds that describe the whole body or a run of it rather than mark text: they set no flags.
 ARTICLE_KINDS = ("thread", "stitch")
 

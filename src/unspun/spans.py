@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Finding kinds whose text is not part of the article's body: the steps that read the body
+# skip it, and the clean text leaves it out.
+REMOVED_KINDS = ("metadata", "boilerplate", "injected")
+
 
 @dataclass(frozen=True, slots=True)
 class Span:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from unspun.report import ARTICLE_KINDS
+
 # Control characters (terminal escapes, NUL...), bidi overrides that could reorder what is
 # shown, and lone surrogates (which cannot be encoded). Each is replaced by one character,
 # so offsets into the text stay valid.
@@ -208,9 +210,6 @@ def _key(value: Any) -> Any:
         return str(value)
 
 
-# Finding kinds that describe the body as a whole or a run of it: listed with the findings
-# outside the text, never marked over whole paragraphs.
-ARTICLE_KINDS = ("thread", "stitch")
 
 
 def _thread_counts(threads: Any) -> tuple[int, int]:

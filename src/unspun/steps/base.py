@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from unspun.doc import Document
-from unspun.spans import Finding, Findings
+from unspun.spans import REMOVED_KINDS, Finding, Findings
 
 
 class Step(ABC):
@@ -44,13 +44,10 @@ class Step(ABC):
         return Finding(self.produces, start, end, score, reason, self.name, details)
 
 
-# Kinds whose text is not part of the article's body.
-NOT_BODY = ("metadata", "boilerplate", "injected")
-
 
 def body_sentences(doc: Document, found: Findings) -> list:
     """The sentences that lie in no metadata, furniture or injected finding."""
-    spans = sorted((f.start, f.end) for f in found.of(*NOT_BODY))
+    spans = sorted((f.start, f.end) for f in found.of(*REMOVED_KINDS))
     if not spans:
         return list(doc.sentences)
     starts = [a for a, _ in spans]

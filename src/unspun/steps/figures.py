@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from unspun.doc import WORD, Document
 from unspun.lexicon import Lexicon
 from unspun.patterns import word_trie
-from unspun.spans import Finding, Findings
+from unspun.spans import REMOVED_KINDS, Finding, Findings
 from unspun.steps.base import Step
 
 _UNITS = {
@@ -223,7 +223,7 @@ class FigureStep(Step):
     name = "unspun.figures.v1"
     produces = "figure"
     also_produces = ("repeat", "conflict")
-    requires = ("metadata", "boilerplate", "injected")
+    requires = REMOVED_KINDS
 
     def __init__(
         self,
@@ -262,7 +262,7 @@ class FigureStep(Step):
 
     def body_sentences(self, doc: Document, found: Findings) -> list[int]:
         """Sentences outside metadata, boilerplate and injected spans."""
-        excluded = sorted((f.start, f.end) for f in found.of("metadata", "boilerplate", "injected"))
+        excluded = sorted((f.start, f.end) for f in found.of(*REMOVED_KINDS))
         out = []
         j = 0
         for s in doc.sentences:

@@ -37,7 +37,7 @@ from unspun.names import (
     TITLE_WORDS as _TITLE_WORDS,
 )
 from unspun.patterns import word_trie
-from unspun.spans import Finding, Findings
+from unspun.spans import REMOVED_KINDS, Finding, Findings
 from unspun.steps.base import Step
 
 _SPEECH_VERBS = (
@@ -119,7 +119,7 @@ class QuoteStep(Step):
 
     name = "unspun.quotes.v1"
     produces = "quote"
-    requires = ("metadata", "boilerplate", "injected")
+    requires = REMOVED_KINDS
 
     def __init__(self, *, min_speech_words: int = 4, max_title_words: int = 8) -> None:
         super().__init__(min_speech_words=min_speech_words, max_title_words=max_title_words)
@@ -144,7 +144,7 @@ class QuoteStep(Step):
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         text = doc.text
-        excluded = sorted((f.start, f.end) for f in found.of("metadata", "boilerplate", "injected"))
+        excluded = sorted((f.start, f.end) for f in found.of(*REMOVED_KINDS))
         ex_starts = [s for s, _ in excluded]
         sent_starts = [s.start for s in doc.sentences]
 

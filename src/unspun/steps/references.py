@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from unspun.doc import Document
 from unspun.names import NAME, NOT_PEOPLE, TITLE_WORDS
 from unspun.patterns import word_trie
-from unspun.spans import Finding, Findings
+from unspun.spans import REMOVED_KINDS, Finding, Findings
 from unspun.steps.base import Step, body_sentences
 
 # Nouns for a person's role. "the <noun>" points to someone already introduced.
@@ -78,16 +78,14 @@ _ORG_WORDS = frozenset(
     "Assembly Parliament Cabinet Embassy Affairs Security Defense Defence Health Energy Trade".split()
 )
 _NEXT_WORD = re.compile(rf"{_SP}[a-z][\w'’-]*")
-_WORDS = re.compile(r"[a-z][a-z-]+")
 
 SCORES = {"pronoun": 0.7, "definite": 0.7, "demonstrative": 0.6, "surname": 0.6, "also": 0.6}
-_REMOVED = ("metadata", "boilerplate", "injected")
 
 
 class DanglingReferenceStep(Step):
     name = "unspun.dangling.v1"
     produces = "dangling_reference"
-    requires = _REMOVED
+    requires = REMOVED_KINDS
 
     def __init__(self, lookback: int = 2) -> None:
         super().__init__(lookback=lookback)
@@ -97,6 +95,7 @@ class DanglingReferenceStep(Step):
         body = body_sentences(doc, found)
         text = doc.text
         out: list[Finding] = []
+        sentence_words = doc.sentence_words()
         seen_words: set[str] = set()  # lower-cased words of the body so far
         seen_names: set[str] = set()  # every word of every name so far
         full_names: set[str] = set()  # words of names given with two words or more, or a title
@@ -155,7 +154,10 @@ class DanglingReferenceStep(Step):
                         full_names.update(words)
                     person = person or speaks or titled or len(words) >= 2 or bool(role_before) or last in full_names
                     seen_names.update(words)
-            seen_words.update(_WORDS.findall(text[s.start : s.end].lower()))
+            for w in sentence_words[s.index]:
+                seen_words.add(w)
+                if "'" in w or "’" in w:  # "minister's" introduces the minister too
+                    seen_words.add(w.replace("’", "'").split("'")[0])
             person_in.append(person)
         return out
 

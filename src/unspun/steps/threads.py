@@ -33,9 +33,9 @@ from importlib import resources
 
 import numpy as np
 
-from unspun.doc import WORD, Document
+from unspun.doc import Document
 from unspun.lexicon import Lexicon
-from unspun.spans import Finding, Findings
+from unspun.spans import REMOVED_KINDS, Finding, Findings
 from unspun.steps.base import Step, body_sentences
 
 # Words at least this rare carry a story (weight = 7 - Zipf).
@@ -102,7 +102,7 @@ class ThreadStep(Step):
     name = "unspun.threads.v1"
     produces = "thread"
     also_produces = ("stitch",)
-    requires = ("metadata", "boilerplate", "injected", "dangling_reference", "conflict", "repeat")
+    requires = (*REMOVED_KINDS, "dangling_reference", "conflict", "repeat")
 
     def __init__(
         self, lexicon: Lexicon, *, link: float = 0.08, threshold: float | None = None, min_sentences: int = 6
@@ -196,12 +196,12 @@ class ThreadStep(Step):
         which keeps the matrix small."""
         cached = self._weight_cache.get
         weight = self._weight
-        text = doc.text
+        sentence_words = doc.sentence_words()
         rows: list[dict[str, float]] = []
         seen: dict[str, int] = {}
         for s in body:
             row: dict[str, float] = {}
-            for w in WORD.findall(text[s.start : s.end].lower()):
+            for w in sentence_words[s.index]:
                 wt = cached(w)
                 if wt is None:
                     wt = weight(w)
