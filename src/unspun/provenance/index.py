@@ -24,8 +24,8 @@ import numpy as np
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
-from unspun.provenance.align import align
-from unspun.provenance.tokens import keys_of, retrieval_keys_batch
+from unspun.provenance.align import align_tokens
+from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
 SCHEMA_VERSION = "1"
 SID_BITS = 16
@@ -272,6 +272,7 @@ class SourceIndex:
                 continue
             texts[i] = text
             words.append(keys)
+        mine_keys = dict(zip(texts, words))
         if not words:
             return out
         keys, owners = retrieval_keys_batch(words)
@@ -287,8 +288,9 @@ class SourceIndex:
         best: dict[int, tuple] = {}
         sids: dict[int, int] = {}
         for qi, cands in by_query.items():
-            mine = keys_of(texts[qi])
+            mine = mine_keys[qi]
             mine_set = set(mine)
+            mine_tokens = None  # computed for the first alignment
             ranked = []
             for row in cands:  # most shared keys first
                 theirs = keys_of(row[4])
@@ -303,7 +305,9 @@ class SourceIndex:
                 if overlap < MIN_SIMILARITY - 0.15:
                     break
                 _, sid, start, stop, ref, (did, url, title, outlet) = row
-                a = align(ref, texts[qi])
+                if mine_tokens is None:
+                    mine_tokens = tokens(texts[qi])
+                a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
                 # A copy needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference
                 # sentence kept nearly whole inside a longer one (two sentences joined into
                 # one, a clause added) counts however much was added.
@@ -345,7 +349,8 @@ class SourceIndex:
                 if row is None or keys_of(row[3]) != mine:
                     continue
                 sid, start, stop, ref, (did, url, title, outlet) = row
-                best[i] = (align(ref, doc.sentence_text(i)), start, stop, ref, did, url, title, outlet)
+                text = doc.sentence_text(i)
+                best[i] = (align_tokens(ref, tokens(ref), text, tokens(text)), start, stop, ref, did, url, title, outlet)
                 sids[i] = sid
                 break
 
