@@ -292,8 +292,13 @@ class SourceIndex:
             mine_set = set(mine)
             mine_tokens = None  # computed for the first alignment
             ranked = []
-            for row in cands:  # most shared keys first
-                theirs = keys_of(row[4])
+            # A candidate with the very same text has the same keys: those before it need
+            # tokenising only to see whether one of them has the same keys too.
+            same = next((n for n, row in enumerate(cands) if row[4] == texts[qi]), None)
+            if same is not None:
+                cands = cands[: same + 1]
+            for n, row in enumerate(cands):  # most shared keys first
+                theirs = mine if n == same else keys_of(row[4])
                 if theirs == mine:
                     ranked = [(2.0, row)]
                     break
