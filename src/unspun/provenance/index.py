@@ -7,7 +7,9 @@ Layout (one row per item, no secondary indexes, so that inserts stay streaming-f
   number, ``id`` the caller's id.
 - ``sentences(sid, start, stop, text)``: ``sid = doc * 2**16 + sentence number``, so that a
   document's sentences and postings are found, and replaced, by a range of ``sid``.
-- ``postings(key, sid)``: a retrieval key (see :mod:`unspun.provenance.tokens`) of a sentence.
+- ``postings(sid, keys)``: a sentence's retrieval keys (see :mod:`unspun.provenance.tokens`),
+  as one list per sentence: DuckDB packs a list's 32-bit values tightly, where a row per key
+  also stored each key's sentence (a third less on disk).
 
 Each batch of documents is written in one transaction: a run stopped at any point leaves the
 batches before it, whole, and nothing of the batch it was in.
@@ -27,7 +29,7 @@ from unspun.errors import InputError
 from unspun.provenance.align import align_tokens
 from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SID_BITS = 16
 MAX_SENTENCES = (1 << SID_BITS) - 1
 #: Documents written per transaction.
@@ -55,7 +57,7 @@ CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (doc BIGINT, id VARCHAR, url VARCHAR, title VARCHAR,
     outlet VARCHAR, date VARCHAR, sentences INTEGER, bytes BIGINT);
 CREATE TABLE IF NOT EXISTS sentences (sid BIGINT, start INTEGER, stop INTEGER, text VARCHAR);
-CREATE TABLE IF NOT EXISTS postings (key BIGINT, sid BIGINT);
+CREATE TABLE IF NOT EXISTS postings (sid BIGINT, keys UINTEGER[]);
 """
 
 _FIELDS = ("url", "title", "outlet", "date")
@@ -105,6 +107,11 @@ class SourceIndex:
             self._con.execute(_TABLES)
             if not self._con.execute("SELECT 1 FROM meta WHERE name = 'schema'").fetchall():
                 self._con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')", [SCHEMA_VERSION])
+        row = self._con.execute("SELECT value FROM meta WHERE name = 'schema'").fetchall()
+        if row and row[0][0] != SCHEMA_VERSION:
+            self._con.close()
+            raise InputError(self.path, f"an index of layout {row[0][0]}, this unspun reads layout "
+                                        f"{SCHEMA_VERSION}: build it again (unspun index DB INPUT...)")
         self._next_doc = None
         self._lookup = None
         self._generation: int | None = None
@@ -169,7 +176,7 @@ class SourceIndex:
             doc_no = self._next_doc
             d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
             s_sid, s_start, s_stop, s_text = [], [], [], []
-            p_key, p_sid = [], []  # numpy arrays, one per document
+            p_keys, p_sid, p_count = [], [], []  # numpy arrays, one per document
             for d in docs:
                 d_cols["doc"].append(doc_no)
                 d_cols["id"].append(d.id)
@@ -183,8 +190,11 @@ class SourceIndex:
                     s_start.append(start)
                     s_stop.append(stop)
                     s_text.append(text)
-                p_key.append(d.keys.astype(np.int64))
-                p_sid.append(d.owners.astype(np.int64) + base)
+                order = np.argsort(d.owners, kind="stable")  # each sentence's keys together
+                owners, counts = np.unique(d.owners, return_counts=True)
+                p_keys.append(d.keys[order])
+                p_sid.append(owners.astype(np.int64) + base)
+                p_count.append(counts)
                 doc_no += 1
             tables = {
                 "documents": pa.table({
@@ -197,8 +207,12 @@ class SourceIndex:
                     "sid": pa.array(s_sid, pa.int64()), "start": pa.array(s_start, pa.int32()),
                     "stop": pa.array(s_stop, pa.int32()), "text": pa.array(s_text, pa.string()),
                 }),
-                "postings": pa.table({"key": pa.array(np.concatenate(p_key) if p_key else np.zeros(0, np.int64)),
-                                      "sid": pa.array(np.concatenate(p_sid) if p_sid else np.zeros(0, np.int64))}),
+                "postings": pa.table({
+                    "sid": pa.array(np.concatenate(p_sid) if p_sid else np.zeros(0, np.int64)),
+                    "keys": pa.ListArray.from_arrays(
+                        pa.array(np.r_[0, np.cumsum(np.concatenate(p_count) if p_count else [])].astype(np.int32)),
+                        pa.array(np.concatenate(p_keys) if p_keys else np.zeros(0, np.uint32), pa.uint32())),
+                }),
             }
             for name, table in tables.items():
                 con.register("batch_rows", table)
@@ -222,7 +236,7 @@ class SourceIndex:
         con = self._con
         docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
         sentences = con.execute("SELECT count(*) FROM sentences").fetchall()[0][0]
-        postings = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+        postings = con.execute("SELECT coalesce(sum(len(keys)), 0) FROM postings").fetchall()[0][0]
         disk = lookup = 0
         if self.path != ":memory:":
             for p in (Path(self.path), Path(self.path + ".wal")):
@@ -281,7 +295,8 @@ class SourceIndex:
         order = np.fromiter(texts, dtype=np.int64)
         pairs = np.unique((order[owners] << 32) | keys.astype(np.int64))  # each key once per sentence
         q_i, q_key = pairs >> 32, pairs & 0xFFFFFFFF
-        rows = self._lookup_table().candidates(q_i, q_key, set(exclude), CANDIDATES)
+        lookup = self._lookup_table()
+        rows = lookup.candidates(q_i, q_key, set(exclude), CANDIDATES)
         by_query: dict[int, list[tuple]] = {}
         for row in rows:
             by_query.setdefault(row[0], []).append(row)
@@ -309,7 +324,7 @@ class SourceIndex:
             for overlap, row in ranked[:ALIGNED]:
                 if overlap < MIN_SIMILARITY - 0.15:
                     break
-                _, sid, start, stop, ref, (did, url, title, outlet) = row
+                _, sid, start, stop, ref, position = row
                 if mine_tokens is None:
                     mine_tokens = tokens(texts[qi])
                 a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
@@ -319,7 +334,7 @@ class SourceIndex:
                 contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
                 if (a.similarity < MIN_SIMILARITY and not contained) or (a.status != "copied" and a.kept < MIN_KEPT):
                     continue
-                best[qi] = (a, start, stop, ref, did, url, title, outlet)
+                best[qi] = (a, start, stop, ref, *lookup.document(position))
                 sids[qi] = sid
                 break
         self._fill_between(doc, wanted, best, sids)
@@ -353,9 +368,10 @@ class SourceIndex:
                 row = lookup.sentence(sids[neighbour] + step)
                 if row is None or keys_of(row[3]) != mine:
                     continue
-                sid, start, stop, ref, (did, url, title, outlet) = row
+                sid, start, stop, ref, position = row
                 text = doc.sentence_text(i)
-                best[i] = (align_tokens(ref, tokens(ref), text, tokens(text)), start, stop, ref, did, url, title, outlet)
+                best[i] = (align_tokens(ref, tokens(ref), text, tokens(text)), start, stop, ref,
+                           *lookup.document(position))
                 sids[i] = sid
                 break
 

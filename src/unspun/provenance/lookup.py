@@ -45,7 +45,7 @@ _ZSTD_LEVEL = 3
 
 # Postings point at sentences by row number in the sorted sentences file (32 bits), not by sid.
 _QUERIES = {
-    "postings": """SELECT CAST(p.key AS UINTEGER) AS key, CAST(s.row AS UINTEGER) AS row FROM postings p
+    "postings": """SELECT p.key, CAST(s.row AS UINTEGER) AS row FROM (SELECT sid, unnest(keys) AS key FROM postings) p
                    JOIN (SELECT sid, row_number() OVER (ORDER BY sid) - 1 AS row FROM sentences) s USING (sid)
                    ORDER BY key, row""",
     "sentences": "SELECT sid, start, stop, text FROM sentences ORDER BY sid",
@@ -77,7 +77,10 @@ class Lookup:
         self.s_sid = _np(s.column("sid"))
         self.s_start = _np(s.column("start"))
         self.s_stop = _np(s.column("stop"))
-        self.s_text = s.column("text").chunk(0) if s.num_rows else pa.array([], pa.large_binary())
+        text = s.column("text").chunk(0) if s.num_rows else pa.array([], pa.large_binary())
+        # The frames straight from the mapped buffers: no Arrow scalar per read.
+        self._text_offsets = np.frombuffer(text.buffers()[1], np.int64)[text.offset : text.offset + len(text) + 1]
+        self._text_data = memoryview(text.buffers()[2]) if len(text) else memoryview(b"")
         zdict = tables["dictionary"].column("data")[0].as_py() if tables["dictionary"].num_rows else b""
         self._unzip = (zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(zdict)) if zdict
                        else zstandard.ZstdDecompressor()).decompress
@@ -140,8 +143,14 @@ class Lookup:
 
     def texts(self, rows) -> list[str]:
         """The text of these rows of the sentences file."""
-        unzip = self._unzip
-        return [unzip(b).decode("utf-8", "surrogatepass") for b in self.s_text.take(pa.array(rows)).to_pylist()]
+        unzip, data, offsets = self._unzip, self._text_data, self._text_offsets
+        rows = np.asarray(rows, dtype=np.int64)
+        return [unzip(data[a:b]).decode("utf-8", "surrogatepass")
+                for a, b in zip(offsets[rows].tolist(), offsets[rows + 1].tolist())]
+
+    def document(self, position: int) -> tuple:
+        """(id, url, title, outlet) of the document at this position of the documents file."""
+        return tuple(c[position].as_py() for c in self.d_cols)
 
     def _doc_numbers(self, ids: set[str]) -> set[int]:
         if not ids:
@@ -152,7 +161,7 @@ class Lookup:
 
     def candidates(self, q_i: list[int], q_key: list[int], exclude: set[str], k: int) -> list[tuple]:
         """For each query sentence, the ``k`` indexed sentences sharing most keys with it:
-        (query index, sid, start, stop, text, (id, url, title, outlet))."""
+        (query index, sid, start, stop, text, document position; see :meth:`document`)."""
         if not len(self.low):
             return []
         keys = np.asarray(q_key).astype(np.uint32)
@@ -190,24 +199,17 @@ class Lookup:
         u_q, u_sid = u_q[sel], u_sid[sel]
         rows = np.searchsorted(self.s_sid, u_sid)
         docs = np.searchsorted(self.d_doc, u_sid >> SID_BITS)
-        texts = self.texts(rows)
-        meta = [c.take(pa.array(docs)).to_pylist() for c in self.d_cols]
-        starts = self.s_start[rows].tolist()
-        stops = self.s_stop[rows].tolist()
-        return [
-            (q, sid, starts[j], stops[j], texts[j], (meta[0][j], meta[1][j], meta[2][j], meta[3][j]))
-            for j, (q, sid) in enumerate(zip(u_q.tolist(), u_sid.tolist()))
-        ]
+        return list(zip(u_q.tolist(), u_sid.tolist(), self.s_start[rows].tolist(), self.s_stop[rows].tolist(),
+                        self.texts(rows), docs.tolist()))
 
 
     def sentence(self, sid: int) -> tuple | None:
-        """(sid, start, stop, text, (id, url, title, outlet)) of one indexed sentence, or None."""
+        """(sid, start, stop, text, document position) of one indexed sentence, or None."""
         row = int(np.searchsorted(self.s_sid, sid))
         if row >= len(self.s_sid) or int(self.s_sid[row]) != sid:
             return None
         d = int(np.searchsorted(self.d_doc, sid >> SID_BITS))
-        meta = tuple(c[d].as_py() for c in self.d_cols)
-        return (sid, int(self.s_start[row]), int(self.s_stop[row]), self.texts([row])[0], meta)
+        return (sid, int(self.s_start[row]), int(self.s_stop[row]), self.texts([row])[0], d)
 
 
 def _np(column) -> np.ndarray:
