@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from itertools import chain
 
 import numpy as np
 
@@ -118,8 +119,11 @@ def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.nda
     than three anchors the sentence is too plain to be traced by its rare words alone, so
     pairs of adjacent words (any words) are added: a copied plain sentence is still found,
     while its spun form, having lost most of those pairs, may not be."""
-    seen = _seen
-    info = np.fromiter((seen.get(k) or _word_info(k) for ks in sentences for k in ks), dtype=np.uint64)
+    words = list(chain.from_iterable(sentences))
+    info = list(map(_seen.get, words))  # a dict look-up per word, looped in C
+    if None in info:
+        info = [_word_info(w) if h is None else h for w, h in zip(words, info)]
+    info = np.array(info, dtype=np.uint64)
     owner = np.repeat(np.arange(len(sentences)), [len(ks) for ks in sentences])
     is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
     h = info & np.uint64(0xFFFFFFFF)
