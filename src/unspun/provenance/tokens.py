@@ -122,7 +122,11 @@ def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.nda
     words = list(chain.from_iterable(sentences))
     info = list(map(_seen.get, words))  # a dict look-up per word, looped in C
     if None in info:
-        info = [_word_info(w) if h is None else h for w, h in zip(words, info)]
+        for w in set(words).difference(_seen):  # each new word once
+            _word_info(w)
+        info = list(map(_seen.get, words))
+        if None in info:  # the cache is full
+            info = [_word_info(w) if h is None else h for w, h in zip(words, info)]
     info = np.array(info, dtype=np.uint64)
     owner = np.repeat(np.arange(len(sentences)), [len(ks) for ks in sentences])
     is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
