@@ -231,27 +231,30 @@ def _export(con) -> dict[str, pa.Table]:
     })
     out["directory"] = pa.table({"start": pa.array(directory.astype(np.uint64))})
     s = out["sentences"]
-    texts = s.column("text").to_pylist()
-    zdict, packed = _compress(texts)
-    out["sentences"] = s.set_column(s.schema.get_field_index("text"), "text", pa.array(packed, pa.large_binary()))
+    zdict, packed = _compress(s.column("text"))
+    out["sentences"] = s.set_column(s.schema.get_field_index("text"), "text", packed)
     out["dictionary"] = pa.table({"data": pa.array([zdict], pa.binary())})
     return out
 
 
-def _compress(texts: list[str]) -> tuple[bytes, list[bytes]]:
+def _compress(texts: pa.ChunkedArray) -> tuple[bytes, pa.Array]:
     """Each text as its own zstd frame, against a dictionary trained on a sample of them
-    (none for an index too small to train one)."""
+    (none for an index too small to train one). A slice at a time, so that memory holds
+    the Arrow columns, not a Python object per sentence."""
     import zstandard
 
-    raw = [t.encode("utf-8", "surrogatepass") for t in texts]
+    n = len(texts)
     zdict = b""
-    if len(raw) >= 1000:
-        sample = raw[:: max(1, len(raw) // _DICT_SAMPLES)]
+    if n >= 1000:
+        sample = texts.take(pa.array(np.arange(0, n, max(1, n // _DICT_SAMPLES)))).to_pylist()
         try:
-            zdict = zstandard.train_dictionary(_DICT_BYTES, sample).as_bytes()
+            zdict = zstandard.train_dictionary(_DICT_BYTES, [t.encode("utf-8", "surrogatepass") for t in sample]).as_bytes()
         except zstandard.ZstdError:  # too little or too uniform text to learn from
             zdict = b""
     params = {"level": _ZSTD_LEVEL, "write_checksum": False, "write_dict_id": False}
-    cc = (zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(zdict), **params) if zdict
-          else zstandard.ZstdCompressor(**params))
-    return zdict, [cc.compress(b) for b in raw]
+    compress = (zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(zdict), **params) if zdict
+                else zstandard.ZstdCompressor(**params)).compress
+    step = 1 << 16
+    chunks = [pa.array([compress(t.encode("utf-8", "surrogatepass")) for t in texts.slice(i, step).to_pylist()],
+                       pa.large_binary()) for i in range(0, n, step)]
+    return zdict, pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_binary())
