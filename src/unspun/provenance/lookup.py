@@ -39,14 +39,17 @@ MAX_POSTINGS = 2000
 FORMAT = "2"
 _BUCKET_BITS = 16
 #: Sentences sampled, and the dictionary's size, for the text's zstd dictionary.
-_DICT_SAMPLES = 50_000
+_DICT_SAMPLES = 10_000
 _DICT_BYTES = 112 * 1024
 _ZSTD_LEVEL = 3
 
 # Postings point at sentences by row number in the sorted sentences file (32 bits), not by sid.
 _QUERIES = {
-    "postings": """SELECT p.key, CAST(s.row AS UINTEGER) AS row FROM (SELECT sid, unnest(keys) AS key FROM postings) p
-                   JOIN (SELECT sid, row_number() OVER (ORDER BY sid) - 1 AS row FROM sentences) s USING (sid)
+    # Sentences are joined to their row numbers before their key lists are unnested: a join
+    # of one row per sentence, not one per posting.
+    "postings": """SELECT key, row FROM (
+                       SELECT unnest(p.keys) AS key, CAST(s.row AS UINTEGER) AS row FROM postings p
+                       JOIN (SELECT sid, row_number() OVER (ORDER BY sid) - 1 AS row FROM sentences) s USING (sid))
                    ORDER BY key, row""",
     "sentences": "SELECT sid, start, stop, text FROM sentences ORDER BY sid",
     "documents": "SELECT doc, id, url, title, outlet FROM documents ORDER BY doc",
