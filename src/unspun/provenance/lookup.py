@@ -226,12 +226,15 @@ def _export(con) -> dict[str, pa.Table]:
     for name, sql in _QUERIES.items():
         out[name] = _single_chunk(con.sql(sql).to_arrow_table())
     p = out["postings"]
-    keys = _np(p.column("key")).astype(np.uint32)
-    directory = np.searchsorted(keys >> _BUCKET_BITS, np.arange((1 << _BUCKET_BITS) + 1), "left")
+    keys = np.asarray(_np(p.column("key")), dtype=np.uint32)  # no copy: DuckDB gives uint32
+    # Where each bucket starts, searched in the keys themselves (no shifted copy of them).
+    bucket_starts = np.arange(1 << _BUCKET_BITS, dtype=np.uint32) << np.uint32(_BUCKET_BITS)
+    directory = np.r_[np.searchsorted(keys, bucket_starts, "left"), len(keys)]
     out["postings"] = pa.table({
-        "low": pa.array((keys & ((1 << _BUCKET_BITS) - 1)).astype(np.uint16)),
+        "low": pa.array(keys.astype(np.uint16)),  # the cast keeps the low 16 bits
         "row": p.column("row").combine_chunks() if p.num_rows else pa.array([], pa.uint32()),
     })
+    del p, keys
     out["directory"] = pa.table({"start": pa.array(directory.astype(np.uint64))})
     s = out["sentences"]
     zdict, packed = _compress(s.column("text"))
