@@ -67,19 +67,30 @@ def is_anchor(key: str) -> bool:
     return bool((_seen.get(key) or _word_info(key)) & _ANCHOR)
 
 
+# Characters that are never part of a token at its edges: everything but word characters
+# and the currency and percent signs (dots, commas and apostrophes belong to a token only
+# between its characters).
+_EDGES = "\"'()[]{}“”‘«»,.;:!?*—–-…/\\|<>#@&+=~^`"
+
+
 def keys_of(text: str) -> list[str]:
     """The sentence's word keys: lower-cased, curly apostrophes straightened.
 
-    No token holds white space, so the text is tokenised chunk by chunk between spaces; a
-    chunk of letters alone (most of them) is one token as it stands, and only the rest go
-    through the regex: the same keys in about two-thirds of the time."""
+    The same keys as the token regex over the whole text, in about half the time: no token
+    holds white space, so the text is taken chunk by chunk between spaces; a chunk of
+    letters alone, once the punctuation at its edges is cut off, is one token as it stands,
+    and only the rest go through the regex."""
     out: list[str] = []
     findall = TOKEN.findall
     for chunk in text.lower().replace("’", "'").split():
         if chunk.isalpha():
             out.append(chunk)
-        else:
-            out += findall(chunk)
+            continue
+        core = chunk.strip(_EDGES)
+        if core.isalpha():
+            out.append(core)
+        elif core:
+            out += findall(core)
     return out
 
 
