@@ -69,18 +69,17 @@ class _Prepared:
     fields: tuple
     bytes: int
     sentences: list[tuple[int, int, str]]
-    keys: np.ndarray  # retrieval keys, uint32
-    owners: np.ndarray  # the sentence number of each key
+    words: list[list[str]]  # each sentence's word keys; the retrieval keys come per batch
 
 
 def prepare(record: dict) -> _Prepared:
-    """Parse one record and compute its sentences and retrieval keys (no database work)."""
+    """Parse one record into its sentences and their word keys (no database work)."""
     text = record["text"]
     doc = parse(text, str(record["id"]))
     sentences = [(s.start, s.end, text[s.start : s.end]) for s in doc.sentences[:MAX_SENTENCES]]
-    keys, owners = retrieval_keys_batch([keys_of(t) for _, _, t in sentences])
     fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
-    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences, keys, owners)
+    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences,
+                     [keys_of(t) for _, _, t in sentences])
 
 
 class SourceIndex:
@@ -160,6 +159,11 @@ class SourceIndex:
         if self._next_doc is None:
             self._next_doc = (con.execute("SELECT coalesce(max(doc), -1) + 1 FROM documents").fetchall()[0][0])
         ids = pa.table({"id": [d.id for d in docs]})
+        # The retrieval keys of the whole batch at once (numpy's cost per call, paid once), each
+        # sentence's together: ``key_counts[j]`` keys belong to the ``key_owners[j]``-th sentence.
+        keys, owners = retrieval_keys_batch([w for d in docs for w in d.words])
+        keys = keys[np.argsort(owners, kind="stable")]
+        key_owners, key_counts = np.unique(owners, return_counts=True)
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("batch_ids", ids)
@@ -176,7 +180,6 @@ class SourceIndex:
             doc_no = self._next_doc
             d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
             s_sid, s_start, s_stop, s_text = [], [], [], []
-            p_keys, p_sid, p_count = [], [], []  # numpy arrays, one per document
             for d in docs:
                 d_cols["doc"].append(doc_no)
                 d_cols["id"].append(d.id)
@@ -190,11 +193,6 @@ class SourceIndex:
                     s_start.append(start)
                     s_stop.append(stop)
                     s_text.append(text)
-                order = np.argsort(d.owners, kind="stable")  # each sentence's keys together
-                owners, counts = np.unique(d.owners, return_counts=True)
-                p_keys.append(d.keys[order])
-                p_sid.append(owners.astype(np.int64) + base)
-                p_count.append(counts)
                 doc_no += 1
             tables = {
                 "documents": pa.table({
@@ -208,10 +206,9 @@ class SourceIndex:
                     "stop": pa.array(s_stop, pa.int32()), "text": pa.array(s_text, pa.string()),
                 }),
                 "postings": pa.table({
-                    "sid": pa.array(np.concatenate(p_sid) if p_sid else np.zeros(0, np.int64)),
-                    "keys": pa.ListArray.from_arrays(
-                        pa.array(np.r_[0, np.cumsum(np.concatenate(p_count) if p_count else [])].astype(np.int32)),
-                        pa.array(np.concatenate(p_keys) if p_keys else np.zeros(0, np.uint32), pa.uint32())),
+                    "sid": pa.array(np.asarray(s_sid, dtype=np.int64)[key_owners]),
+                    "keys": pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(key_counts)].astype(np.int32)),
+                                                     pa.array(keys, pa.uint32())),
                 }),
             }
             for name, table in tables.items():
