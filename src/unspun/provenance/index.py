@@ -334,7 +334,7 @@ class SourceIndex:
                 best[qi] = (a, start, stop, ref, *lookup.document(position))
                 sids[qi] = sid
                 break
-        self._fill_between(doc, wanted, best, sids)
+        self._fill_between(doc, wanted, best, sids, mine_keys)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
             out[qi] = {
                 "status": a.status,
@@ -347,16 +347,17 @@ class SourceIndex:
         return out
 
 
-    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict) -> None:
+    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict, known: dict[int, list[str]]) -> None:
         """A sentence too short to trace alone ("Eastern.", "Why?") that is, word for word,
         the reference sentence right after the one its predecessor was traced to (or right
-        before its successor's) is a copy of it: the context makes the match."""
+        before its successor's) is a copy of it: the context makes the match. ``known``: the
+        word keys of the sentences tokenised already."""
         lookup = self._lookup_table()
         wanted = set(wanted)
         for i in sorted(wanted):
             if i in best:
                 continue
-            mine = keys_of(doc.sentence_text(i))
+            mine = known[i] if i in known else keys_of(doc.sentence_text(i))
             if not mine:
                 continue
             for neighbour, step in ((i - 1, 1), (i + 1, -1)):
