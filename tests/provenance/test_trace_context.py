@@ -73,6 +73,20 @@ def test_a_shared_quotation_in_another_frame_is_not_a_copy(index):
     traced = index.trace(article)
     assert traced[0] is not None and traced[1] is not None
     assert traced[2] is None
+    # The same words without quotation marks, in another frame than the mayor's "said".
+    article = " ".join([
+        _sentence(REPORT, 0),
+        _sentence(REPORT, 1),
+        "We will rebuild the harbour wall before the winter storms arrive, the council's website announced.",
+    ])
+    traced = index.trace(article)
+    assert traced[0] is not None and traced[1] is not None
+    assert traced[2] is None
+    # A copy with its speaker cut off is still a copy.
+    article = " ".join([_sentence(REPORT, 0), _sentence(REPORT, 1),
+                        "\"We will rebuild the harbour wall before the winter storms arrive.\""])
+    traced = index.trace(article)
+    assert traced[2] is not None and traced[2]["document"]["id"] == "harbour-report"
 
 
 def test_a_lone_near_match_in_an_article_is_let_go_but_kept_with_company(index):

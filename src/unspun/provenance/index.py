@@ -316,7 +316,7 @@ class SourceIndex:
                     break
                 _, sid, start, stop, ref, (did, url, title, outlet) = row
                 a = align(ref, texts[qi])
-                if not _matches(a, texts[qi]):
+                if not _matches(a, texts[qi], ref):
                     continue
                 best[qi] = (a, start, stop, ref, did, url, title, outlet)
                 sids[qi] = sid
@@ -374,12 +374,12 @@ class SourceIndex:
                 if len(mine) < MIN_WORDS and not (exact and distance == 1):
                     continue
                 a = align(ref, text)
-                if exact or _matches(a, text):
+                if exact or _matches(a, text, ref):
                     return (a, start, stop, ref, did, url, title, outlet), sid
         return None
 
 
-def _matches(a, text: str) -> bool:
+def _matches(a, text: str, ref: str) -> bool:
     """Whether an alignment shows a copy or a spin rather than a chance resemblance. A copy
     needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference sentence kept nearly
     whole inside a longer one (two sentences joined into one, a clause added) counts however
@@ -390,7 +390,7 @@ def _matches(a, text: str) -> bool:
         return False
     if a.status == "copied":
         return True
-    return a.kept >= MIN_KEPT and not _quote_carried(a, text)
+    return a.kept >= MIN_KEPT and not _quote_carried(a, text, ref)
 
 
 _QUOTE_MARKS = re.compile(r'["“”]')
@@ -415,15 +415,24 @@ def _unquoted_keys(text: str) -> list[str]:
     return keys_of(" ".join(outside))
 
 
-def _quote_carried(a, text: str) -> bool:
-    if not _QUOTE_MARKS.search(text):
+def _quote_carried(a, text: str, ref: str) -> bool:
+    """Whether the words the two sentences share are a quotation and not its frame: the
+    words around the quotation, on either side, at least QUOTE_FRAME of them, are mostly
+    not kept. A bare quotation (a copy with its speaker cut off) has no frame of its own
+    and is judged by the reference's frame only when it has words outside quotation marks."""
+    if not (_QUOTE_MARKS.search(text) or _QUOTE_MARKS.search(ref)):
         return False
-    around = _unquoted_keys(text)
-    if len(around) < QUOTE_FRAME:
+    mine = _unquoted_keys(text)
+    if not mine:
         return False
-    kept = Counter(k for e in a.edits if e["op"] == "keep" for k in keys_of(e["to"] or ""))
-    shared = sum(min(n, kept[k]) for k, n in Counter(around).items())
-    return shared < QUOTE_FRAME_KEPT * len(around)
+    for words, side in ((mine, "to"), (_unquoted_keys(ref), "from")):
+        if len(words) < QUOTE_FRAME or words == keys_of(text if side == "to" else ref):
+            continue  # too little frame, or no quotation on this side
+        kept = Counter(k for e in a.edits if e["op"] == "keep" for k in keys_of(e[side] or ""))
+        shared = sum(min(n, kept[k]) for k, n in Counter(words).items())
+        if shared < QUOTE_FRAME_KEPT * len(words):
+            return True
+    return False
 
 
 def _drop_lone_spins(best: dict) -> None:
