@@ -30,11 +30,23 @@ OTHER = {
     ),
 }
 
+PLAN = {
+    "id": "harbour-plan",
+    "outlet": "Coastal Wire",
+    "text": (
+        "The council published its plan for the harbour on Monday evening.\n\n"
+        "There are two parts to it, the mayor said.\n\n"
+        "1. The northern seawall will be rebuilt with granite from the Dunmore quarry before the winter storms.\n\n"
+        "2. The ferry slipway at Kelmsby will be widened so that larger boats can land there."
+    ),
+}
+HEAVY_SPIN = "The ferry ramp at Kelmsby is going to be broadened so that bigger vessels can dock there."
+
 
 @pytest.fixture(scope="module")
 def index():
     with SourceIndex(":memory:") as idx:
-        idx.add([REPORT, OTHER])
+        idx.add([REPORT, OTHER, PLAN])
         yield idx
 
 
@@ -125,3 +137,21 @@ def test_a_stretch_of_swaps_of_unequal_lengths_is_split_word_by_word():
 
     assert keys_of(" ".join(e["from"] for e in a.edits if e["from"])) == keys_of(ref)
     assert keys_of(" ".join(e["to"] for e in a.edits if e["to"])) == keys_of(text)
+
+
+def test_inside_a_run_a_renumbered_item_and_a_heavier_spin_are_traced(index):
+    article = "\n\n".join([
+        "The council published its plan for the harbour on Monday evening.",
+        "There are two parts to it, the mayor said.",
+        "2.",
+        "The northern seawall will be rebuilt with granite from the Dunmore quarry before the winter storms.",
+        "3.",
+        HEAVY_SPIN,
+    ])
+    traced = index.trace(article)
+    assert [s and s["document"]["id"] for s in traced] == ["harbour-plan"] * 6
+    assert traced[2]["numbers"] == [{"from": "1", "to": "2"}]
+    assert traced[4]["numbers"] == [{"from": "2", "to": "3"}]
+    assert traced[5]["status"] == "spun"
+    # Without the run around it, the heavier spin is too far from its reference to trace.
+    assert index.trace(HEAVY_SPIN) == [None]

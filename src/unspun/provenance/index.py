@@ -54,6 +54,9 @@ MIN_WORDS = 5
 #: A sentence next to a traced one is looked for up to this many sentences on from the
 #: reference sentence its neighbour was traced to.
 NEAR = 2
+#: ... where the very next reference sentence needs only this similarity (MIN_KEPT words
+#: kept still): the run it continues makes the match.
+NEXT_SIMILARITY = 0.45
 #: A spin of a sentence that quotes someone must keep this share of the words around the
 #: quotation, when there are at least QUOTE_FRAME of them.
 QUOTE_FRAME = 2
@@ -339,10 +342,11 @@ class SourceIndex:
     def _fill_between(self, doc: Document, wanted, best: dict, sids: dict) -> None:
         """Copies come in runs: a sentence next to a traced one is looked for near the
         reference sentence its neighbour was traced to, up to NEAR sentences on. There it
-        needs the usual match; a sentence too short to trace alone ("Eastern.", "Why?")
-        must be the very next reference sentence, word for word: the context makes the
-        match. This finds sentences whose few rare words the spinner changed, which the
-        retrieval keys then miss."""
+        needs the usual match, or a looser one (NEXT_SIMILARITY) with the very next
+        reference sentence; a sentence too short to trace alone ("Eastern.", "2.") must be
+        the very next reference sentence, word for word but for figures: the context makes
+        the match. This finds sentences whose few rare words the spinner changed, which the
+        retrieval keys then miss, and heavier spins inside a traced run."""
         lookup = self._lookup_table()
         wanted = set(wanted)
         changed = True
@@ -370,23 +374,33 @@ class SourceIndex:
                 if row is None:
                     break
                 sid, start, stop, ref, (did, url, title, outlet) = row
-                exact = keys_of(ref) == mine
-                if len(mine) < MIN_WORDS and not (exact and distance == 1):
+                theirs = keys_of(ref)
+                if len(mine) < MIN_WORDS:
+                    if distance == 1 and _same_but_figures(theirs, mine):
+                        return (align(ref, text), start, stop, ref, did, url, title, outlet), sid
                     continue
                 a = align(ref, text)
-                if exact or _matches(a, text, ref):
+                floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
+                if theirs == mine or _matches(a, text, ref, floor):
                     return (a, start, stop, ref, did, url, title, outlet), sid
         return None
 
 
-def _matches(a, text: str, ref: str) -> bool:
+def _same_but_figures(theirs: list[str], mine: list[str]) -> bool:
+    """The same words, or the same but for figures ("1." and "2." in a numbered list)."""
+    return len(theirs) == len(mine) and all(
+        x == y or (_DIGIT.search(x) and _DIGIT.search(y)) for x, y in zip(theirs, mine)
+    )
+
+
+def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
     """Whether an alignment shows a copy or a spin rather than a chance resemblance. A copy
     needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference sentence kept nearly
     whole inside a longer one (two sentences joined into one, a clause added) counts however
     much was added. A spin whose words in common are the quotation and not the words around
     it is two outlets quoting one speaker, not one copying the other."""
     contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
-    if a.similarity < MIN_SIMILARITY and not contained:
+    if a.similarity < floor and not contained:
         return False
     if a.status == "copied":
         return True
@@ -394,6 +408,7 @@ def _matches(a, text: str, ref: str) -> bool:
 
 
 _QUOTE_MARKS = re.compile(r'["“”]')
+_DIGIT = re.compile(r"\d")
 
 
 def _unquoted_keys(text: str) -> list[str]:
