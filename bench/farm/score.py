@@ -11,7 +11,9 @@ Sentence level: a truth sentence counts as found by a kind when findings of that
 at least half of it. Article level: the verdict against what the article is made of.
 Provenance rows read ``report.sentences[i].source``. By default each article is traced to the
 real articles it was made from; with ``--index`` (built by ``unspun index``, e.g. of all of
-AllSides and BBC) to the whole index, less the article's own host page.
+AllSides and BBC) to the whole index, less the real articles whose text the farm article shows
+as its own, injected or furniture text, and their republications: those rows then count
+false sources.
 """
 
 from __future__ import annotations
@@ -130,8 +132,8 @@ def _check(item: tuple[str, str, list[dict] | None]) -> dict:
     """One article through the pipeline; only what scoring needs comes back (cheap to pickle)."""
     art_id, text, sources = item
     if _index is not None:
-        # The article's own host page is left out: a reference index of other outlets would
-        # not hold the page being checked.
+        # The articles the farm's own, injected and furniture text came from are left out:
+        # the index then holds no source for that text, so a source given to it is false.
         from unspun.provenance.attach import Excluding
 
         report = _pipeline.check(text, name=art_id, sources=Excluding(_index, sources or ()))
@@ -165,7 +167,15 @@ def run(records: list[dict], jobs: int = 1, use_sources: bool | None = None,
     accepts = _accepts_sources(probe)
     use_sources = accepts if use_sources is None else (use_sources and accepts)
     if index:
-        sources_of = {r["id"]: sorted(_hosts(r)) for r in records}
+        own = {r["id"]: _unsourced(r) for r in records}
+        copies = republished(index, set().union(*own.values())) if own else {}
+        sources_of = {}
+        for r in records:
+            keep = {t["source_id"] for t in r["truth"] if t["label"] not in UNSOURCED and t["source_id"]}
+            left_out = set(own[r["id"]])
+            for i in own[r["id"]]:
+                left_out |= copies.get(i, set())
+            sources_of[r["id"]] = sorted(left_out - keep)
     else:
         sources_of = _source_texts(records) if use_sources else {}
     items = [(r["id"], r["text"], sources_of.get(r["id"])) for r in records]
@@ -211,6 +221,55 @@ def _source_reader(records: list[dict]):
 def _hosts(record: dict) -> set[str]:
     """The article a farm article was built on: the source of its 'original' sentences."""
     return {t["source_id"] for t in record["truth"] if t["label"] == "original" and t["source_id"]}
+
+
+#: Labels whose text should have no source: the farm's own text, the injected teaser, the furniture.
+UNSOURCED = ("original", "injected", "furniture")
+
+
+def _unsourced(record: dict) -> set[str]:
+    """The real articles whose text an article shows as its own, injected or furniture: the
+    index must not hold them (nor their republications) for those rows to measure false
+    sources. An article that is also the source of a copied or spun sentence stays."""
+    own = {t["source_id"] for t in record["truth"] if t["label"] in UNSOURCED and t["source_id"]}
+    copied = {t["source_id"] for t in record["truth"] if t["label"] not in UNSOURCED and t["source_id"]}
+    return own - copied
+
+
+def republished(index_path: str, ids: set[str], min_shared: int = 1) -> dict[str, set[str]]:
+    """For each of ``ids``, the other indexed documents that hold at least ``min_shared`` of
+    its sentences word for word (wire copy republished under another outlet's name; the generator
+    takes one shared sentence as the mark of it too, see Pool.stitch_sources), found by
+    exact sentence hashes in the index's own sentence table, independently of tracing."""
+    import duckdb
+
+    from unspun.provenance.index import SID_BITS
+
+    con = duckdb.connect(index_path, read_only=True)
+    try:
+        con.execute("CREATE TEMP TABLE wanted (id VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [[i] for i in sorted(ids)])
+        rows = con.execute(
+            f"""
+            WITH sh AS (
+                SELECT sid >> {SID_BITS} AS doc,
+                       hash(lower(trim(regexp_replace(text, '[^A-Za-z0-9]+', ' ', 'g')))) AS h
+                FROM sentences WHERE length(text) >= 40),
+            mine AS (
+                SELECT DISTINCT d.id, sh.h FROM sh JOIN documents d USING (doc) JOIN wanted w ON w.id = d.id)
+            SELECT mine.id, d.id, count(DISTINCT mine.h)
+            FROM mine JOIN sh USING (h) JOIN documents d ON d.doc = sh.doc
+            WHERE d.id <> mine.id
+            GROUP BY 1, 2 HAVING count(DISTINCT mine.h) >= ?
+            """,
+            [min_shared],
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, set[str]] = {}
+    for mine, other, _ in rows:
+        out.setdefault(mine, set()).add(other)
+    return out
 
 
 def _source_texts(records: list[dict]) -> dict[str, list[dict]]:

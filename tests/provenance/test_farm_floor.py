@@ -1,6 +1,7 @@
 """Quality gate for provenance on a slice of the farm benchmark: the first 60 held-out
 articles of seed 1, traced against an index of the real articles they were made from plus
-400 unrelated ones, each article less its own host page (as bench.farm.score --index does).
+400 unrelated ones, each article less the articles its own, injected and furniture text came
+from (as bench.farm.score --index does).
 
 The floors sit just below what was measured when they were set; see docs/provenance.md for
 the figures on the whole benchmark with an index of all of AllSides and BBC.
@@ -20,26 +21,24 @@ from unspun import SourceIndex
 
 N = 60
 
-# (row): lowest acceptable share. Measured when set (2026-11-29, anchors at Zipf 5.2): copied
-# 0.985 (194/197), spun 0.945 (329/348), substitutions 0.774 (1165/1506), changed figures
-# 2/2.
+# (row): lowest acceptable share. Measured when set (2026-11-29): copied 0.985 (192/195),
+# spun 0.955 (316/331), substitutions 0.873 (1303/1492), changed figures 2/2.
 FLOORS = {
     "copied_traced_or_same_sentence": 0.97,
-    "spun_traced_or_same_sentence": 0.93,
-    "substitutions_recovered": 0.76,
+    "spun_traced_or_same_sentence": 0.94,
+    "substitutions_recovered": 0.85,
     "numbers_flagged": 0.99,
 }
-# (row): highest acceptable share of sentences given a source. Measured when set: original
-# 0.003 (3/967, none of them word for word elsewhere); furniture 0.037 (4/107), all of them lines that stand word for word in the
-# AllSides bodies indexed ("This article is based in part on wire service reports."), so
-# none given a source that lacks it; injected 0.085 (5/59): the teasers the injected step
-# leaves are copied from real articles in this index, and each is traced to one holding it.
+# (row): highest acceptable share of sentences given a source. The articles the farm's own,
+# injected and furniture text came from are left out of the index for their article (with
+# any document sharing a sentence with them), so every source given there is false.
+# Measured when set: original 0/996, furniture 0/103, injected 0/59.
 CEILINGS = {
     "original_given_source": 0.01,
     "original_given_source_not_verbatim": 0.01,
-    "furniture_given_source": 0.05,
+    "furniture_given_source": 0.01,
     "furniture_given_source_not_verbatim": 0.01,
-    "injected_given_source": 0.10,
+    "injected_given_source": 0.01,
     "injected_given_source_not_verbatim": 0.01,
 }
 

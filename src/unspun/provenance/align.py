@@ -156,6 +156,71 @@ def _merge_figures(ops, a_keys: list[str], b_keys: list[str]) -> list[tuple]:
         if op[0] == "replace" and not op[5] and op[2] - op[1] == op[4] - op[3] > 1:
             for k in range(op[2] - op[1]):
                 out.append(("replace", op[1] + k, op[1] + k + 1, op[3] + k, op[3] + k + 1))
+        elif op[0] == "replace" and not op[5] and op[2] - op[1] + op[4] - op[3] > 2:
+            out.extend(_split_swaps(op[1], op[2], op[3], op[4], a_keys, b_keys))
         else:
             out.append(tuple(op[:5]))
     return out
+
+
+#: Longest changed stretch, in words a side, that is split into single swaps.
+_SPLIT_MAX = 12
+_UNPAIRED = 0.8  # the cost of a word inserted or deleted, against a word swapped for another
+
+
+def _likeness(x: str, y: str) -> float:
+    """How plausibly ``y`` replaced ``x``: a figure for a figure, words of one stem
+    ("official", "officer") or one inflection ("asked", "requested") are likelier swaps
+    than any two words; a figure for a word is the unlikeliest."""
+    x_digit, y_digit = _has_digit(x), _has_digit(y)
+    if x_digit or y_digit:
+        return 0.6 if x_digit and y_digit else -1.0
+    if x[:4] == y[:4] and min(len(x), len(y)) >= 4:
+        return 0.5
+    if len(x) > 3 and len(y) > 3 and x[-2:] == y[-2:]:
+        return 0.3
+    return 0.0
+
+
+def _split_swaps(i1: int, i2: int, j1: int, j2: int, a_keys: list[str], b_keys: list[str]) -> list[tuple]:
+    """A stretch of changed words, of unequal lengths on the two sides, as single-word swaps
+    with the words left over inserted or deleted: spinners change one word or phrase at a
+    time, so "official, who also asked" -> "officer, that as well requested certainly" is
+    official -> officer, who -> that, also -> as (+ well), asked -> requested (+ certainly).
+    The pairing is the cheapest in order (a dynamic programme over the two sides), where a
+    word left unpaired costs more than a swap, and words of one stem or ending pair first."""
+    n, m = i2 - i1, j2 - j1
+    if n == 0 or m == 0 or n > _SPLIT_MAX or m > _SPLIT_MAX:
+        return [("replace" if n and m else ("delete" if n else "insert"), i1, i2, j1, j2)]
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            if i < n and j < m:
+                c = here + 1.0 - _likeness(a_keys[i1 + i], b_keys[j1 + j])
+                if c < cost[i + 1][j + 1]:
+                    cost[i + 1][j + 1], move[i + 1][j + 1] = c, 1
+            if i < n and here + _UNPAIRED + 1.0 < cost[i + 1][j]:
+                cost[i + 1][j], move[i + 1][j] = here + _UNPAIRED + 1.0, 2
+            if j < m and here + _UNPAIRED < cost[i][j + 1]:
+                cost[i][j + 1], move[i][j + 1] = here + _UNPAIRED, 3
+    pieces: list[tuple] = []
+    i, j = n, m
+    while i or j:
+        step = move[i][j]
+        if step == 1:
+            i, j = i - 1, j - 1
+            pieces.append(("replace", i1 + i, i1 + i + 1, j1 + j, j1 + j + 1))
+        elif step == 2:
+            i -= 1
+            pieces.append(("delete", i1 + i, i1 + i + 1, j1 + j, j1 + j))
+        else:
+            j -= 1
+            pieces.append(("insert", i1 + i, i1 + i, j1 + j, j1 + j + 1))
+    pieces.reverse()
+    return pieces

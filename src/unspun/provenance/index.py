@@ -18,6 +18,8 @@ batches before it, whole, and nothing of the batch it was in.
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,7 @@ import numpy as np
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
-from unspun.provenance.align import align_tokens
+from unspun.provenance.align import align, align_tokens
 from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
 SCHEMA_VERSION = "2"
@@ -51,6 +53,19 @@ MIN_CONTAINED = 8
 CONTAINED_SHARE = 0.9
 #: Sentences with fewer words are not traced: too short to tell a copy from a coincidence.
 MIN_WORDS = 5
+#: A sentence next to a traced one is looked for up to this many sentences on from the
+#: reference sentence its neighbour was traced to.
+NEAR = 2
+#: ... where the very next reference sentence needs only this similarity (MIN_KEPT words
+#: kept still): the run it continues makes the match.
+NEXT_SIMILARITY = 0.45
+#: A spin of a sentence that quotes someone must keep this share of the words around the
+#: quotation, when there are at least QUOTE_FRAME of them.
+QUOTE_FRAME = 2
+QUOTE_FRAME_KEPT = 0.3
+#: From this many traceable sentences on, the text is an article: a spun match must then
+#: have company from its document (see _drop_lone_spins).
+MIN_ARTICLE = 3
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR);
@@ -325,16 +340,14 @@ class SourceIndex:
                 if mine_tokens is None:
                     mine_tokens = tokens(texts[qi])
                 a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
-                # A copy needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference
-                # sentence kept nearly whole inside a longer one (two sentences joined into
-                # one, a clause added) counts however much was added.
-                contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
-                if (a.similarity < MIN_SIMILARITY and not contained) or (a.status != "copied" and a.kept < MIN_KEPT):
+                if not _matches(a, texts[qi], ref):
                     continue
                 best[qi] = (a, start, stop, ref, *lookup.document(position))
                 sids[qi] = sid
                 break
         self._fill_between(doc, wanted, best, sids, mine_keys)
+        if len(texts) >= MIN_ARTICLE:
+            _drop_lone_spins(best)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
             out[qi] = {
                 "status": a.status,
@@ -348,30 +361,124 @@ class SourceIndex:
 
 
     def _fill_between(self, doc: Document, wanted, best: dict, sids: dict, known: dict[int, list[str]]) -> None:
-        """A sentence too short to trace alone ("Eastern.", "Why?") that is, word for word,
-        the reference sentence right after the one its predecessor was traced to (or right
-        before its successor's) is a copy of it: the context makes the match. ``known``: the
-        word keys of the sentences tokenised already."""
+        """Copies come in runs: a sentence next to a traced one is looked for near the
+        reference sentence its neighbour was traced to, up to NEAR sentences on. There it
+        needs the usual match, or a looser one (NEXT_SIMILARITY) with the very next
+        reference sentence; a sentence too short to trace alone ("Eastern.", "2.") must be
+        the very next reference sentence, word for word but for figures: the context makes
+        the match. This finds sentences whose few rare words the spinner changed, which the
+        retrieval keys then miss, and heavier spins inside a traced run. ``known``: the word
+        keys of the sentences tokenised already."""
         lookup = self._lookup_table()
         wanted = set(wanted)
-        for i in sorted(wanted):
-            if i in best:
-                continue
-            mine = known[i] if i in known else keys_of(doc.sentence_text(i))
-            if not mine:
-                continue
-            for neighbour, step in ((i - 1, 1), (i + 1, -1)):
-                if neighbour not in sids:
+        changed = True
+        while changed:  # a run traced at one end is followed to its other end
+            changed = False
+            for i in sorted(wanted):
+                if i in best:
                     continue
-                row = lookup.sentence(sids[neighbour] + step)
-                if row is None or keys_of(row[3]) != mine:
-                    continue
-                sid, start, stop, ref, position = row
                 text = doc.sentence_text(i)
-                best[i] = (align_tokens(ref, tokens(ref), text, tokens(text)), start, stop, ref,
-                           *lookup.document(position))
-                sids[i] = sid
-                break
+                mine = known[i] if i in known else keys_of(text)
+                if not mine:
+                    continue
+                found = self._near(text, mine, i, sids)
+                if found is not None:
+                    best[i], sids[i] = found
+                    changed = True
+
+    def _near(self, text: str, mine: list[str], i: int, sids: dict):
+        lookup = self._lookup_table()
+        for neighbour, step in ((i - 1, 1), (i + 1, -1)):
+            if neighbour not in sids:
+                continue
+            for distance in range(1, NEAR + 1):
+                row = lookup.sentence(sids[neighbour] + step * distance)
+                if row is None:
+                    break
+                sid, start, stop, ref, position = row
+                theirs = keys_of(ref)
+                if len(mine) < MIN_WORDS:
+                    if distance == 1 and _same_but_figures(theirs, mine):
+                        return (align(ref, text), start, stop, ref, *lookup.document(position)), sid
+                    continue
+                a = align(ref, text)
+                floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
+                if theirs == mine or _matches(a, text, ref, floor):
+                    return (a, start, stop, ref, *lookup.document(position)), sid
+        return None
+
+
+def _same_but_figures(theirs: list[str], mine: list[str]) -> bool:
+    """The same words, or the same but for figures ("1." and "2." in a numbered list)."""
+    return len(theirs) == len(mine) and all(
+        x == y or (_DIGIT.search(x) and _DIGIT.search(y)) for x, y in zip(theirs, mine)
+    )
+
+
+def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
+    """Whether an alignment shows a copy or a spin rather than a chance resemblance. A copy
+    needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference sentence kept nearly
+    whole inside a longer one (two sentences joined into one, a clause added) counts however
+    much was added. A spin whose words in common are the quotation and not the words around
+    it is two outlets quoting one speaker, not one copying the other."""
+    contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
+    if a.similarity < floor and not contained:
+        return False
+    if a.status == "copied":
+        return True
+    return a.kept >= MIN_KEPT and not _quote_carried(a, text, ref)
+
+
+_QUOTE_MARKS = re.compile(r'["“”]')
+_DIGIT = re.compile(r"\d")
+
+
+def _unquoted_keys(text: str) -> list[str]:
+    """The words of ``text`` outside its quotation marks. Marks pair in order; a closing
+    curly mark with no opening one before it closes a quotation the sentence began inside,
+    and a mark left open runs to the end."""
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARKS.finditer(text)]
+    if not marks:
+        return keys_of(text)
+    if marks[0][1] == "”":
+        marks.insert(0, (-1, "“"))
+    if len(marks) % 2:
+        marks.append((len(text), "”"))
+    outside, last = [], 0
+    for (a, _), (b, _) in zip(marks[0::2], marks[1::2]):
+        outside.append(text[last : max(a, 0)])
+        last = b + 1
+    outside.append(text[last:])
+    return keys_of(" ".join(outside))
+
+
+def _quote_carried(a, text: str, ref: str) -> bool:
+    """Whether the words the two sentences share are a quotation and not its frame: the
+    words around the quotation, on either side, at least QUOTE_FRAME of them, are mostly
+    not kept. A bare quotation (a copy with its speaker cut off) has no frame of its own
+    and is judged by the reference's frame only when it has words outside quotation marks."""
+    if not (_QUOTE_MARKS.search(text) or _QUOTE_MARKS.search(ref)):
+        return False
+    mine = _unquoted_keys(text)
+    if not mine:
+        return False
+    for words, side in ((mine, "to"), (_unquoted_keys(ref), "from")):
+        if len(words) < QUOTE_FRAME or words == keys_of(text if side == "to" else ref):
+            continue  # too little frame, or no quotation on this side
+        kept = Counter(k for e in a.edits if e["op"] == "keep" for k in keys_of(e[side] or ""))
+        shared = sum(min(n, kept[k]) for k, n in Counter(words).items())
+        if shared < QUOTE_FRAME_KEPT * len(words):
+            return True
+    return False
+
+
+def _drop_lone_spins(best: dict) -> None:
+    """In an article, a spun match that is the only sentence traced to its document is let
+    go: farms copy runs and several sentences from each source, while a lone near-match is
+    most often another outlet's version of the same sentence from a shared wire report."""
+    per_doc = Counter(entry[4] for entry in best.values())
+    for i in [i for i, entry in best.items() if entry[0].status != "copied" and per_doc[entry[4]] == 1]:
+        del best[i]
 
 
 def _checked(record) -> dict:
