@@ -84,6 +84,16 @@ def test_errors_name_the_input(tmp_path):
         SourceIndex(not_index, read_only=True)
 
 
+def test_an_index_of_another_layout_is_refused_not_misread(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with SourceIndex(path) as index:
+        index._con.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    for read_only in (True, False):
+        with pytest.raises(InputError, match="layout 1.*build it again") as e:
+            SourceIndex(path, read_only=read_only)
+        assert str(path) in str(e.value)
+
+
 def test_a_stopped_run_leaves_the_batches_written_before_it(tmp_path, docs):
     """The writer is killed (SIGKILL, no clean-up) while its second batch is being read; the
     index then holds the first batch, whole, and can be opened, traced and extended."""

