@@ -60,6 +60,8 @@ class Document:
     sentences: list[Sentence]
     # Lower-cased words of each line, in order: the one word pass every step shares.
     line_words: list[list[str]]
+    # Lower-cased words of each sentence, from the same word pass as ``line_words``.
+    sentence_word_lists: list[list[str]] = field(default_factory=list)
     name: str = "<text>"
     # True when paragraphs are blocks between blank lines; False when each line is one.
     blank_line_paragraphs: bool = True
@@ -89,14 +91,8 @@ class Document:
         return by_line[i]
 
     def sentence_words(self) -> list[list[str]]:
-        """Lower-cased words of each sentence, made on first use and shared by the steps that
-        read sentence by sentence."""
-        words = self._cache.get("sentence_words")
-        if words is None:
-            text = self.text
-            words = [WORD.findall(text[s.start : s.end].lower()) for s in self.sentences]
-            self._cache["sentence_words"] = words
-        return words
+        """Lower-cased words of each sentence, shared by the steps that read sentence by sentence."""
+        return self.sentence_word_lists
 
     @property
     def word_count(self) -> int:
@@ -149,6 +145,7 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     line_words: list[list[str]] = []
+    sentence_words: list[list[str]] = []
     para_start = 0
     for i, (start, end, blank_before) in enumerate(raw_lines):
         if i and (blank_before or not uses_blank_lines):
@@ -156,12 +153,49 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
             para_start = i
         line = Line(i, start, end, len(paragraphs))
         lines.append(line)
-        line_text = text[start:end]
-        line_words.append(WORD.findall(line_text.lower()))
+        first = len(sentences)
         _segment_line(text, line, sentences)
+        line_words.append(_words(text, line, sentences[first:], sentence_words))
     if raw_lines:
         _close_paragraph(paragraphs, lines, para_start, len(raw_lines) - 1)
-    return Document(text, lines, paragraphs, sentences, line_words, name, uses_blank_lines, dict(hints or {}))
+    return Document(
+        text, lines, paragraphs, sentences, line_words, sentence_words, name, uses_blank_lines, dict(hints or {})
+    )
+
+
+def _words(text: str, line: Line, line_sentences: list[Sentence], sentence_words: list[list[str]]) -> list[str]:
+    """The words of a line, and (appended to ``sentence_words``) those of each of its sentences,
+    from one regex pass over the lower-cased line.
+
+    A sentence's words are those of its own text: where lower-casing maps each character to one
+    character without looking at its neighbours (all but a few scripts' letters), a slice of
+    the lower-cased line is the lower-cased sentence. Where sentences are parted by whitespace,
+    which no word holds, the line's words are the sentences' words in turn.
+    """
+    line_text = text[line.start : line.end]
+    lower = line_text.lower()
+    if len(lower) != len(line_text) or "\u03a3" in line_text:  # length-changing or final-sigma rules
+        for s in line_sentences:
+            sentence_words.append(WORD.findall(text[s.start : s.end].lower()))
+        return WORD.findall(lower)
+    if len(line_sentences) == 1 and line_sentences[0].start == line.start and line_sentences[0].end == line.end:
+        words = WORD.findall(lower)
+        sentence_words.append(words)
+        return words
+    base = line.start
+    # The sentences cover the line, parted by whitespace only: then no word runs across two.
+    parted = bool(line_sentences) and line_sentences[0].start == base and line_sentences[-1].end == line.end
+    previous_end = None
+    words = []
+    for s in line_sentences:
+        own = WORD.findall(lower, s.start - base, s.end - base)
+        sentence_words.append(own)
+        words.extend(own)
+        if previous_end is not None and parted:
+            gap = lower[previous_end - base : s.start - base]
+            parted = bool(gap) and gap.isspace()
+        previous_end = s.end
+    return words if parted else WORD.findall(lower)
 
 
 def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int, last: int) -> None:
