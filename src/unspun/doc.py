@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import sentencex
 
 # Words for statistics: letters and digits, keeping inner apostrophes and dots
@@ -93,6 +94,38 @@ class Document:
     def sentence_words(self) -> list[list[str]]:
         """Lower-cased words of each sentence, shared by the steps that read sentence by sentence."""
         return self.sentence_word_lists
+
+    def vocabulary(self) -> dict[str, int]:
+        """Each distinct lower-cased word of the text, numbered in order of first appearance,
+        so that a step looks a word up in its own tables once per document, not once per use."""
+        vocab = self._cache.get("vocabulary")
+        if vocab is None:
+            vocab = {}
+            number = vocab.setdefault
+            for words in self.line_words:
+                for w in words:
+                    number(w, len(vocab))
+            for words in self.sentence_word_lists:  # the same words but where a sentence splits one
+                for w in words:
+                    number(w, len(vocab))
+            self._cache["vocabulary"] = vocab
+        return vocab
+
+    def sentence_word_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words of every sentence as numbers in :meth:`vocabulary`, end to end, and where
+        each sentence's run starts (one more entry than sentences): sentence ``i`` holds
+        ``ids[bounds[i]:bounds[i + 1]]``."""
+        out = self._cache.get("sentence_word_ids")
+        if out is None:
+            vocab = self.vocabulary()
+            words = self.sentence_word_lists
+            sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+            bounds = np.zeros(len(words) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=bounds[1:])
+            ids = np.fromiter(map(vocab.__getitem__, (w for ws in words for w in ws)), dtype=np.int64, count=int(bounds[-1]))
+            out = (ids, bounds)
+            self._cache["sentence_word_ids"] = out
+        return out
 
     @property
     def word_count(self) -> int:

@@ -193,37 +193,74 @@ class ThreadStep(Step):
         """Rows of unit length, one per sentence, over the rare words (cut to a prefix, so that
         "negotiations" meets "negotiators") that occur in two sentences or more: words of one sentence
         count in its length but cannot make it like another, so their columns are left out,
-        which keeps the matrix small."""
+        which keeps the matrix small.
+
+        Built on arrays of the document's word numbers, so that each distinct word is weighed
+        once per document. A sentence's entry for a prefix is the weight of the last of its
+        words with that prefix; its length sums the squared entries one after another, in the
+        order the prefixes first occur in it; the columns run in the order the prefixes first
+        occur in the body."""
+        n = len(body)
+        ids, bounds = doc.sentence_word_ids()
+        word_weight, word_prefix, n_prefixes = self._word_tables(doc.vocabulary())
+        which = np.fromiter((s.index for s in body), dtype=np.int64, count=n)
+        starts = bounds[which]
+        lengths = bounds[which + 1] - starts
+        n_tokens = int(lengths.sum())
+        offsets = np.cumsum(lengths) - lengths
+        tokens = ids[np.repeat(starts - offsets, lengths) + np.arange(n_tokens)]
+        weights = word_weight[tokens]
+        rare = weights != 0.0
+        if not rare.any():
+            return np.zeros((n, 1))
+        row = np.repeat(np.arange(n), lengths)[rare]
+        prefix, weight = word_prefix[tokens[rare]], weights[rare]
+        # One entry per (sentence, prefix): where it first occurs, and the weight of its last word.
+        key = row * n_prefixes + prefix
+        _, first = np.unique(key, return_index=True)
+        _, from_end = np.unique(key[::-1], return_index=True)
+        order = np.argsort(first, kind="stable")
+        first = first[order]
+        value = weight[len(key) - 1 - from_end[order]]
+        e_row, e_prefix = row[first], prefix[first]
+        # Columns: prefixes held by two sentences or more, in order of first occurrence.
+        held = np.bincount(e_prefix, minlength=n_prefixes)
+        prefixes, prefix_first = np.unique(e_prefix, return_index=True)
+        shared = held[prefixes] >= 2
+        n_columns = int(shared.sum())
+        column = np.full(n_prefixes, -1, dtype=np.int64)
+        column[prefixes[shared][np.argsort(prefix_first[shared], kind="stable")]] = np.arange(n_columns)
+        # Squared lengths as a running sum over each sentence's entries in order, one column
+        # of entries at a time (padding adds exact zeros).
+        position = np.arange(len(e_row)) - np.searchsorted(e_row, e_row)
+        squares = np.zeros((n, int(position.max()) + 1))
+        squares[e_row, position] = value * value
+        total = squares[:, 0].copy()
+        for k in range(1, squares.shape[1]):
+            total += squares[:, k]
+        norm = np.sqrt(total)
+        out = np.zeros((n, max(1, n_columns)))
+        col = column[e_prefix]
+        kept = col >= 0
+        out[e_row[kept], col[kept]] = value[kept] / norm[e_row[kept]]
+        return out
+
+    def _word_tables(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+        """Per word of the document: its weight (0 for common words and numbers), and the number
+        of its prefix among this document's prefixes."""
         cached = self._weight_cache.get
         weight = self._weight
-        sentence_words = doc.sentence_words()
-        rows: list[dict[str, float]] = []
-        seen: dict[str, int] = {}
-        for s in body:
-            row: dict[str, float] = {}
-            for w in sentence_words[s.index]:
-                wt = cached(w)
-                if wt is None:
-                    wt = weight(w)
-                if wt:
-                    row[w[:_PREFIX]] = wt
-            for key in row:
-                seen[key] = seen.get(key, 0) + 1
-            rows.append(row)
-        index: dict[str, int] = {}
-        for key, count in seen.items():
-            if count >= 2:
-                index[key] = len(index)
-        out = np.zeros((len(body), max(1, len(index))))
-        for i, row in enumerate(rows):
-            if not row:
-                continue
-            norm = math.sqrt(sum(wt * wt for wt in row.values()))
-            for key, wt in row.items():
-                j = index.get(key)
-                if j is not None:
-                    out[i, j] = wt / norm
-        return out
+        word_weight = np.zeros(len(vocab))
+        word_prefix = np.zeros(len(vocab), dtype=np.int64)
+        prefixes: dict[str, int] = {}
+        for j, w in enumerate(vocab):
+            wt = cached(w)
+            if wt is None:
+                wt = weight(w)
+            if wt:
+                word_weight[j] = wt
+                word_prefix[j] = prefixes.setdefault(w[:_PREFIX], len(prefixes))
+        return word_weight, word_prefix, max(1, len(prefixes))
 
     def _weight(self, word: str) -> float:
         wt = self._weight_cache.get(word)
@@ -250,7 +287,7 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     arg = avg.argmax(axis=1)
     best = avg[np.arange(n), arg]
     while True:
-        a = int(np.argmax(best))
+        a = int(best.argmax())
         b = int(arg[a])
         if best[a] < link:
             break
@@ -269,10 +306,12 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
         members[a].extend(members[b])
         members[b] = []
         # Rows whose best partner was a or b look again; the others only compare with a.
-        stale = np.flatnonzero(alive & ((arg == a) | (arg == b)))
-        for i in (*stale, a):
-            arg[i] = int(np.argmax(avg[i]))
-            best[i] = avg[i, arg[i]]
+        stale = alive & ((arg == a) | (arg == b))
+        stale[a] = True
+        rows = np.flatnonzero(stale)
+        partners = avg[rows].argmax(axis=1)
+        arg[rows] = partners
+        best[rows] = avg[rows, partners]
         better = alive & (row > best)
         better[a] = False
         arg[better] = a
@@ -280,9 +319,11 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     # A thread holds at least MIN_THREAD sentences and MIN_THREAD_SHARE of the body; the
     # sentences of smaller groups join the thread they are most like on average, or the
     # thread of the sentence before them when they share no word with any.
-    labels = np.full(n, -1)
+    group_of = [0] * n
     for g, m in enumerate(members):
-        labels[m] = g
+        for i in m:
+            group_of[i] = g
+    labels = np.array(group_of)
     big = [g for g, m in enumerate(members) if len(m) >= max(MIN_THREAD, MIN_THREAD_SHARE * n)]
     if not big:
         return [0] * n
@@ -292,7 +333,9 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     nearest = affinity.argmax(axis=1)
     shares = affinity[np.arange(n), nearest] > 0
     label = labels.copy()
-    is_big = np.isin(labels, big)
+    big_group = np.zeros(n, dtype=bool)
+    big_group[big] = True
+    is_big = big_group[labels]
     for i in np.flatnonzero(~is_big):
         if shares[i] or i == 0:
             label[i] = big[nearest[i]]
