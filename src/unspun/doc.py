@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain, count
 
 import numpy as np
 import sentencex
@@ -63,6 +64,9 @@ class Document:
     line_words: list[list[str]]
     # Lower-cased words of each sentence, from the same word pass as ``line_words``.
     sentence_word_lists: list[list[str]] = field(default_factory=list)
+    # True when some sentence boundary falls inside a word, so that a sentence holds a word
+    # (a piece of one) that no line holds.
+    split_words: bool = False
     name: str = "<text>"
     # True when paragraphs are blocks between blank lines; False when each line is one.
     blank_line_paragraphs: bool = True
@@ -100,14 +104,11 @@ class Document:
         so that a step looks a word up in its own tables once per document, not once per use."""
         vocab = self._cache.get("vocabulary")
         if vocab is None:
-            vocab = {}
-            number = vocab.setdefault
-            for words in self.line_words:
-                for w in words:
-                    number(w, len(vocab))
-            for words in self.sentence_word_lists:  # the same words but where a sentence splits one
-                for w in words:
-                    number(w, len(vocab))
+            words = chain.from_iterable(self.line_words)
+            if self.split_words:
+                words = chain(words, chain.from_iterable(self.sentence_word_lists))
+            distinct = dict.fromkeys(words)
+            vocab = dict(zip(distinct, count()))
             self._cache["vocabulary"] = vocab
         return vocab
 
@@ -122,7 +123,7 @@ class Document:
             sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
             bounds = np.zeros(len(words) + 1, dtype=np.int64)
             np.cumsum(sizes, out=bounds[1:])
-            ids = np.fromiter(map(vocab.__getitem__, (w for ws in words for w in ws)), dtype=np.int64, count=int(bounds[-1]))
+            ids = np.fromiter(map(vocab.__getitem__, chain.from_iterable(words)), dtype=np.int64, count=int(bounds[-1]))
             out = (ids, bounds)
             self._cache["sentence_word_ids"] = out
         return out
@@ -179,6 +180,7 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
     sentences: list[Sentence] = []
     line_words: list[list[str]] = []
     sentence_words: list[list[str]] = []
+    split = False
     para_start = 0
     for i, (start, end, blank_before) in enumerate(raw_lines):
         if i and (blank_before or not uses_blank_lines):
@@ -188,33 +190,36 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
         lines.append(line)
         first = len(sentences)
         _segment_line(text, line, sentences)
-        line_words.append(_words(text, line, sentences[first:], sentence_words))
+        words, whole = _words(text, line, sentences[first:], sentence_words)
+        line_words.append(words)
+        split = split or not whole
     if raw_lines:
         _close_paragraph(paragraphs, lines, para_start, len(raw_lines) - 1)
     return Document(
-        text, lines, paragraphs, sentences, line_words, sentence_words, name, uses_blank_lines, dict(hints or {})
+        text, lines, paragraphs, sentences, line_words, sentence_words, split, name, uses_blank_lines, dict(hints or {})
     )
 
 
-def _words(text: str, line: Line, line_sentences: list[Sentence], sentence_words: list[list[str]]) -> list[str]:
+def _words(text: str, line: Line, line_sentences: list[Sentence], sentence_words: list[list[str]]) -> tuple[list[str], bool]:
     """The words of a line, and (appended to ``sentence_words``) those of each of its sentences,
     from one regex pass over the lower-cased line.
 
     A sentence's words are those of its own text: where lower-casing maps each character to one
     character without looking at its neighbours (all but a few scripts' letters), a slice of
     the lower-cased line is the lower-cased sentence. Where sentences are parted by whitespace,
-    which no word holds, the line's words are the sentences' words in turn.
+    which no word holds, the line's words are the sentences' words in turn; the flag returned
+    says whether that is known to hold.
     """
     line_text = text[line.start : line.end]
     lower = line_text.lower()
     if len(lower) != len(line_text) or "\u03a3" in line_text:  # length-changing or final-sigma rules
         for s in line_sentences:
             sentence_words.append(WORD.findall(text[s.start : s.end].lower()))
-        return WORD.findall(lower)
+        return WORD.findall(lower), False
     if len(line_sentences) == 1 and line_sentences[0].start == line.start and line_sentences[0].end == line.end:
         words = WORD.findall(lower)
         sentence_words.append(words)
-        return words
+        return words, True
     base = line.start
     # The sentences cover the line, parted by whitespace only: then no word runs across two.
     parted = bool(line_sentences) and line_sentences[0].start == base and line_sentences[-1].end == line.end
@@ -228,7 +233,7 @@ def _words(text: str, line: Line, line_sentences: list[Sentence], sentence_words
             gap = lower[previous_end - base : s.start - base]
             parted = bool(gap) and gap.isspace()
         previous_end = s.end
-    return words if parted else WORD.findall(lower)
+    return (words, True) if parted else (WORD.findall(lower), False)
 
 
 def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int, last: int) -> None:

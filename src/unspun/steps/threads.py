@@ -281,6 +281,9 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     np.fill_diagonal(avg, -np.inf)
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
+    # 0 for a live cluster, -inf for one merged away: added to a row of averages, it rules the
+    # merged clusters out without a masked write (similarities are finite and not negative).
+    gone = np.zeros(n)
     members = [[i] for i in range(n)]
     # Each row's best partner, kept up to date, so that a merge costs O(n) rather than a scan
     # of the whole matrix.
@@ -288,32 +291,35 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     best = avg[np.arange(n), arg]
     while True:
         a = int(best.argmax())
-        b = int(arg[a])
         if best[a] < link:
             break
-        total[a, :] += total[b, :]
-        total[:, a] = total[a, :]
+        b = int(arg[a])
+        merged = total[a]
+        merged += total[b]
+        total[:, a] = merged
         size[a] += size[b]
         alive[b] = False
-        row = total[a, :] / (size[a] * size)
-        row[~alive] = -np.inf
+        gone[b] = -np.inf
+        row = merged / (size[a] * size)
+        row += gone
         row[a] = -np.inf
-        avg[a, :] = row
+        avg[a] = row
         avg[:, a] = row
-        avg[b, :] = -np.inf
+        avg[b] = -np.inf
         avg[:, b] = -np.inf
         best[b] = -np.inf
         members[a].extend(members[b])
         members[b] = []
-        # Rows whose best partner was a or b look again; the others only compare with a.
-        stale = alive & ((arg == a) | (arg == b))
+        # Rows whose best partner was a or b look again, all in one argmax over those rows.
+        stale = (arg == a) | (arg == b)
+        stale &= alive
         stale[a] = True
-        rows = np.flatnonzero(stale)
-        partners = avg[rows].argmax(axis=1)
-        arg[rows] = partners
-        best[rows] = avg[rows, partners]
-        better = alive & (row > best)
-        better[a] = False
+        rows = stale.nonzero()[0]
+        again = avg[rows]
+        arg[rows] = again.argmax(axis=1)
+        best[rows] = again.max(axis=1)
+        # The others only compare with a (a's own and merged rows hold -inf, so never gain).
+        better = row > best
         arg[better] = a
         best[better] = row[better]
     # A thread holds at least MIN_THREAD sentences and MIN_THREAD_SHARE of the body; the
