@@ -116,16 +116,22 @@ class Document:
         """The words of every sentence as numbers in :meth:`vocabulary`, end to end, and where
         each sentence's run starts (one more entry than sentences): sentence ``i`` holds
         ``ids[bounds[i]:bounds[i + 1]]``."""
-        out = self._cache.get("sentence_word_ids")
+        return self._word_ids("sentence_word_ids", self.sentence_word_lists)
+
+    def line_word_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words of every line as numbers in :meth:`vocabulary`, as :meth:`sentence_word_ids`."""
+        return self._word_ids("line_word_ids", self.line_words)
+
+    def _word_ids(self, name: str, words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        out = self._cache.get(name)
         if out is None:
             vocab = self.vocabulary()
-            words = self.sentence_word_lists
             sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
             bounds = np.zeros(len(words) + 1, dtype=np.int64)
             np.cumsum(sizes, out=bounds[1:])
             ids = np.fromiter(map(vocab.__getitem__, chain.from_iterable(words)), dtype=np.int64, count=int(bounds[-1]))
             out = (ids, bounds)
-            self._cache["sentence_word_ids"] = out
+            self._cache[name] = out
         return out
 
     @property
