@@ -29,6 +29,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from itertools import repeat
 from importlib import resources
 
 import numpy as np
@@ -40,6 +41,8 @@ from unspun.steps.base import Step, body_sentences
 
 # Words at least this rare carry a story (weight = 7 - Zipf).
 _MIN_WORD_WEIGHT = 2.0
+# Words whose weights a step keeps between articles, at most.
+_WORD_STORE = 500_000
 _PREFIX = 6
 # Pairs of spellings of one thing; an outlet keeps to one of each pair, so an article that uses
 # both sides of several pairs was written by more than one hand.
@@ -115,7 +118,12 @@ class ThreadStep(Step):
         self.weights = np.array([model["weights"].get(f, 0.0) for f in FEATURES])
         self.bias = model["bias"]
         self.threshold = model["threshold"] if threshold is None else threshold
-        self._weight_cache: dict[str, float] = {}
+        # Every word met so far: its row in the weight and prefix-number arrays, so that an
+        # article looks each of its words up once, in one C-level pass.
+        self._word_row: dict[str, int] = {}
+        self._prefix_number: dict[str, int] = {}
+        self._word_weight = np.zeros(0)
+        self._word_prefix = np.zeros(0, dtype=np.int64)
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -224,12 +232,11 @@ class ThreadStep(Step):
         value = weight[len(key) - 1 - from_end[order]]
         e_row, e_prefix = row[first], prefix[first]
         # Columns: prefixes held by two sentences or more, in order of first occurrence.
-        held = np.bincount(e_prefix, minlength=n_prefixes)
-        prefixes, prefix_first = np.unique(e_prefix, return_index=True)
-        shared = held[prefixes] >= 2
+        _, prefix_first, which_prefix, held = np.unique(e_prefix, return_index=True, return_inverse=True, return_counts=True)
+        shared = held >= 2
         n_columns = int(shared.sum())
-        column = np.full(n_prefixes, -1, dtype=np.int64)
-        column[prefixes[shared][np.argsort(prefix_first[shared], kind="stable")]] = np.arange(n_columns)
+        column = np.full(len(held), -1, dtype=np.int64)
+        column[np.flatnonzero(shared)[np.argsort(prefix_first[shared], kind="stable")]] = np.arange(n_columns)
         # Squared lengths as a running sum over each sentence's entries in order, one column
         # of entries at a time (padding adds exact zeros).
         position = np.arange(len(e_row)) - np.searchsorted(e_row, e_row)
@@ -240,36 +247,42 @@ class ThreadStep(Step):
             total += squares[:, k]
         norm = np.sqrt(total)
         out = np.zeros((n, max(1, n_columns)))
-        col = column[e_prefix]
+        col = column[which_prefix]
         kept = col >= 0
         out[e_row[kept], col[kept]] = value[kept] / norm[e_row[kept]]
         return out
 
     def _word_tables(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
-        """Per word of the document: its weight (0 for common words and numbers), and the number
-        of its prefix among this document's prefixes."""
-        cached = self._weight_cache.get
-        weight = self._weight
-        word_weight = np.zeros(len(vocab))
-        word_prefix = np.zeros(len(vocab), dtype=np.int64)
-        prefixes: dict[str, int] = {}
-        for j, w in enumerate(vocab):
-            wt = cached(w)
-            if wt is None:
-                wt = weight(w)
-            if wt:
-                word_weight[j] = wt
-                word_prefix[j] = prefixes.setdefault(w[:_PREFIX], len(prefixes))
-        return word_weight, word_prefix, max(1, len(prefixes))
+        """Per word of the document: its weight (0 for common words and numbers), the number of
+        its prefix (among all prefixes met so far), and how many such numbers there are."""
+        rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
+        if (rows < 0).any():
+            words = list(vocab)
+            self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
+            rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
+        return self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number))
 
-    def _weight(self, word: str) -> float:
-        wt = self._weight_cache.get(word)
-        if wt is None:
-            wt = 0.0 if word.isdigit() else self.lexicon.weight(word)
+    def _learn(self, new: list[str], article: list[str]) -> None:
+        """Weigh the words not met before. The store is emptied when it grows past a bound, for
+        long corpus runs, and then learns all of the article's words again."""
+        if len(self._word_row) + len(new) > _WORD_STORE:
+            self._word_row.clear()
+            self._prefix_number.clear()
+            new = article
+        n = len(self._word_row)
+        if n + len(new) > len(self._word_weight):
+            capacity = max(2 * (n + len(new)), 4096)
+            self._word_weight = np.resize(self._word_weight, capacity)
+            self._word_prefix = np.resize(self._word_prefix, capacity)
+        weight, prefix, numbers = self._word_weight, self._word_prefix, self._prefix_number
+        lexicon = self.lexicon
+        for w in new:
+            wt = 0.0 if w.isdigit() else lexicon.weight(w)
             wt = wt if wt >= _MIN_WORD_WEIGHT else 0.0
-            if len(self._weight_cache) < 500_000:
-                self._weight_cache[word] = wt
-        return wt
+            weight[n] = wt
+            prefix[n] = numbers.setdefault(w[:_PREFIX], len(numbers)) if wt else 0
+            self._word_row[w] = n
+            n += 1
 
 
 def _cluster(sims: np.ndarray, link: float) -> list[int]:
