@@ -90,17 +90,19 @@ class InjectedStep(Step):
                 units.append((para.index, lines))
         return units
 
-    def _add_words(self, words: list[str]) -> None:
+    def _add_words(self, words: list[str], article: list[str]) -> None:
         """Give each new word an id into the arrays of prefix id (-1 when the word carries no
         topic), rarity weight, frequency and topic row (-1 when it has none).
 
         Each distinct word is looked up once and kept, so that an article costs one dict
         lookup per distinct word. The arrays double when full; the store is emptied when it
-        grows past a bound, for long corpus runs.
+        grows past a bound, for long corpus runs, and then learns all of the article's words
+        (``article``) again.
         """
         if len(self._ids) + len(words) > _WORD_CACHE:
             self._ids.clear()
             self._keys.clear()
+            words = article
         n = len(self._ids)
         if n + len(words) > len(self._arrays[0]):
             capacity = max(2 * (n + len(words)), 4096)
@@ -164,7 +166,7 @@ class InjectedStep(Step):
         ids = known[pair_vocab]
         if (ids < 0).any():
             words_of = list(vocab)
-            self._add_words([words_of[v] for v in pair_vocab[ids < 0].tolist()])
+            self._add_words([words_of[v] for v in pair_vocab[ids < 0].tolist()], words_of)
             ids = np.fromiter(map(self._ids.__getitem__, map(words_of.__getitem__, pair_vocab.tolist())), dtype=np.int64, count=len(pair_vocab))
         key_arr, weight_arr, freq_arr, row_arr = self._arrays
         keys, weights, freqs, rows = key_arr[ids], weight_arr[ids], freq_arr[ids], row_arr[ids]
