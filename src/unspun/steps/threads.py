@@ -158,9 +158,16 @@ class ThreadStep(Step):
 
     def signals(self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int]) -> dict[str, float]:
         n = len(body)
-        upper = sims[np.triu_indices(n, 1)]
+        # Pairs above the diagonal, and those two or more apart, in row order; a boolean mask
+        # picks them without building index arrays.
+        above = ~np.tri(n, n, 0, dtype=bool)
+        upper = sims[above]
         adjacent = np.diagonal(sims, 1)
-        far = sims[np.triu_indices(n, 2)] if n > 2 else np.zeros(1)
+        if n > 2:
+            above[np.arange(n - 1), np.arange(1, n)] = False
+            far = sims[above]
+        else:
+            far = np.zeros(1)
         switches = sum(1 for a, b in zip(threads, threads[1:]) if a != b)
         left: set[int] = set()
         returns = 0
