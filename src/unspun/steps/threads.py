@@ -244,15 +244,12 @@ class ThreadStep(Step):
         n_columns = int(shared.sum())
         column = np.full(len(held), -1, dtype=np.int64)
         column[np.flatnonzero(shared)[np.argsort(prefix_first[shared], kind="stable")]] = np.arange(n_columns)
-        # Squared lengths as a running sum over each sentence's entries in order, one column
-        # of entries at a time (padding adds exact zeros).
+        # Squared lengths as a running sum over each sentence's entries in order (a cumulative
+        # sum adds one entry at a time, and the padding adds exact zeros).
         position = np.arange(len(e_row)) - np.searchsorted(e_row, e_row)
         squares = np.zeros((n, int(position.max()) + 1))
         squares[e_row, position] = value * value
-        total = squares[:, 0].copy()
-        for k in range(1, squares.shape[1]):
-            total += squares[:, k]
-        norm = np.sqrt(total)
+        norm = np.sqrt(np.cumsum(squares, axis=1)[:, -1])
         out = np.zeros((n, max(1, n_columns)))
         col = column[which_prefix]
         kept = col >= 0
