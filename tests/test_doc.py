@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import corpora
-from unspun.doc import parse
+from unspun.doc import WORD, parse
 
 TEXTS = {
     "blank-line paragraphs": "Title here\n\nBy Jo Bloggs\nMay 1, 2020\n\nFirst sentence. Second one.\n\nThird.",
@@ -63,3 +63,26 @@ def test_real_articles_parse_with_spans_in_range():
         assert doc.sentences
         assert all(0 <= s.start < s.end <= len(rec["text"]) for s in doc.sentences)
         assert doc.english_share > 0.1
+
+
+# A sentence boundary inside a word ("left.She"), lower-casing that changes a word's length
+# ("İ") or depends on its neighbours (final sigma), and abbreviations.
+WORD_CASES = [
+    "He left.She stayed. Then more.",
+    "ΣΟΦΙΑ ΣΟΦΟΣ είπε. Next one.",
+    "İstanbul is big. Yes it is.\nThe U.S.A. is big.  Next one here.",
+    "One line only",
+]
+
+
+@pytest.mark.parametrize("text", WORD_CASES)
+def test_sentence_words_are_each_sentences_own_words(text):
+    """The shared word pass gives each sentence exactly the words of its own lower-cased text,
+    and each line those of its own; the word numbers give the same words back."""
+    doc = parse(text)
+    assert doc.sentence_words() == [WORD.findall(doc.sentence_text(i).lower()) for i in range(len(doc.sentences))]
+    assert doc.line_words == [WORD.findall(doc.line_text(i).lower()) for i in range(len(doc.lines))]
+    words = list(doc.vocabulary())
+    assert len(words) == len(set(words))
+    for lists, (ids, bounds) in ((doc.sentence_words(), doc.sentence_word_ids()), (doc.line_words, doc.line_word_ids())):
+        assert [[words[j] for j in ids[bounds[i] : bounds[i + 1]]] for i in range(len(lists))] == lists

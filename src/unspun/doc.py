@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain, count
 
+import numpy as np
 import sentencex
 
 # Words for statistics: letters and digits, keeping inner apostrophes and dots
@@ -60,6 +62,11 @@ class Document:
     sentences: list[Sentence]
     # Lower-cased words of each line, in order: the one word pass every step shares.
     line_words: list[list[str]]
+    # Lower-cased words of each sentence, from the same word pass as ``line_words``.
+    sentence_word_lists: list[list[str]] = field(default_factory=list)
+    # True when some sentence boundary falls inside a word, so that a sentence holds a word
+    # (a piece of one) that no line holds.
+    split_words: bool = False
     name: str = "<text>"
     # True when paragraphs are blocks between blank lines; False when each line is one.
     blank_line_paragraphs: bool = True
@@ -89,14 +96,43 @@ class Document:
         return by_line[i]
 
     def sentence_words(self) -> list[list[str]]:
-        """Lower-cased words of each sentence, made on first use and shared by the steps that
-        read sentence by sentence."""
-        words = self._cache.get("sentence_words")
-        if words is None:
-            text = self.text
-            words = [WORD.findall(text[s.start : s.end].lower()) for s in self.sentences]
-            self._cache["sentence_words"] = words
-        return words
+        """Lower-cased words of each sentence, shared by the steps that read sentence by sentence."""
+        return self.sentence_word_lists
+
+    def vocabulary(self) -> dict[str, int]:
+        """Each distinct lower-cased word of the text, numbered in order of first appearance,
+        so that a step looks a word up in its own tables once per document, not once per use."""
+        vocab = self._cache.get("vocabulary")
+        if vocab is None:
+            words = chain.from_iterable(self.line_words)
+            if self.split_words:
+                words = chain(words, chain.from_iterable(self.sentence_word_lists))
+            distinct = dict.fromkeys(words)
+            vocab = dict(zip(distinct, count()))
+            self._cache["vocabulary"] = vocab
+        return vocab
+
+    def sentence_word_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words of every sentence as numbers in :meth:`vocabulary`, end to end, and where
+        each sentence's run starts (one more entry than sentences): sentence ``i`` holds
+        ``ids[bounds[i]:bounds[i + 1]]``."""
+        return self._word_ids("sentence_word_ids", self.sentence_word_lists)
+
+    def line_word_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words of every line as numbers in :meth:`vocabulary`, as :meth:`sentence_word_ids`."""
+        return self._word_ids("line_word_ids", self.line_words)
+
+    def _word_ids(self, name: str, words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        out = self._cache.get(name)
+        if out is None:
+            vocab = self.vocabulary()
+            sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+            bounds = np.zeros(len(words) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=bounds[1:])
+            ids = np.fromiter(map(vocab.__getitem__, chain.from_iterable(words)), dtype=np.int64, count=int(bounds[-1]))
+            out = (ids, bounds)
+            self._cache[name] = out
+        return out
 
     @property
     def word_count(self) -> int:
@@ -149,6 +185,8 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     line_words: list[list[str]] = []
+    sentence_words: list[list[str]] = []
+    split = False
     para_start = 0
     for i, (start, end, blank_before) in enumerate(raw_lines):
         if i and (blank_before or not uses_blank_lines):
@@ -156,12 +194,52 @@ def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Documen
             para_start = i
         line = Line(i, start, end, len(paragraphs))
         lines.append(line)
-        line_text = text[start:end]
-        line_words.append(WORD.findall(line_text.lower()))
+        first = len(sentences)
         _segment_line(text, line, sentences)
+        words, whole = _words(text, line, sentences[first:], sentence_words)
+        line_words.append(words)
+        split = split or not whole
     if raw_lines:
         _close_paragraph(paragraphs, lines, para_start, len(raw_lines) - 1)
-    return Document(text, lines, paragraphs, sentences, line_words, name, uses_blank_lines, dict(hints or {}))
+    return Document(
+        text, lines, paragraphs, sentences, line_words, sentence_words, split, name, uses_blank_lines, dict(hints or {})
+    )
+
+
+def _words(text: str, line: Line, line_sentences: list[Sentence], sentence_words: list[list[str]]) -> tuple[list[str], bool]:
+    """The words of a line, and (appended to ``sentence_words``) those of each of its sentences,
+    from one regex pass over the lower-cased line.
+
+    A sentence's words are those of its own text: where lower-casing maps each character to one
+    character without looking at its neighbours (all but a few scripts' letters), a slice of
+    the lower-cased line is the lower-cased sentence. Where sentences are parted by whitespace,
+    which no word holds, the line's words are the sentences' words in turn; the flag returned
+    says whether that is known to hold.
+    """
+    line_text = text[line.start : line.end]
+    lower = line_text.lower()
+    if len(lower) != len(line_text) or "\u03a3" in line_text:  # length-changing or final-sigma rules
+        for s in line_sentences:
+            sentence_words.append(WORD.findall(text[s.start : s.end].lower()))
+        return WORD.findall(lower), False
+    if len(line_sentences) == 1 and line_sentences[0].start == line.start and line_sentences[0].end == line.end:
+        words = WORD.findall(lower)
+        sentence_words.append(words)
+        return words, True
+    base = line.start
+    # The sentences cover the line, parted by whitespace only: then no word runs across two.
+    parted = bool(line_sentences) and line_sentences[0].start == base and line_sentences[-1].end == line.end
+    previous_end = None
+    words = []
+    for s in line_sentences:
+        own = WORD.findall(lower, s.start - base, s.end - base)
+        sentence_words.append(own)
+        words.extend(own)
+        if previous_end is not None and parted:
+            gap = lower[previous_end - base : s.start - base]
+            parted = bool(gap) and gap.isspace()
+        previous_end = s.end
+    return (words, True) if parted else (WORD.findall(lower), False)
 
 
 def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int, last: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,14 +99,18 @@ class Report:
 
 
 def _covering(units, findings: list[Finding]) -> list[list[str]]:
-    """For each unit, the sorted kinds of findings that cover most of it (or lie inside it)."""
+    """For each unit, the sorted kinds of findings that cover most of it (or lie inside it).
+
+    The units are the document's paragraphs or sentences, in text order without overlap, so
+    their ends rise: each finding starts its walk at the first unit that ends after it starts."""
     flags: list[set[str]] = [set() for _ in units]
     if not findings:
         return [[] for _ in units]
+    ends = [u.end for u in units]
+    n = len(units)
     for f in findings:
-        for j, u in enumerate(units):
-            if u.end <= f.start:
-                continue
+        for j in range(bisect_right(ends, f.start), n):
+            u = units[j]
             if u.start >= f.end:
                 break
             ov = min(u.end, f.end) - max(u.start, f.start)

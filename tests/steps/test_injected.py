@@ -48,3 +48,25 @@ def test_teaser_found_when_each_line_is_a_paragraph(pipeline, example_path):
 def test_short_articles_are_not_judged(pipeline):
     report = pipeline.check("A short note on the weather.\n\nA line about football scores.")
     assert not report.findings_of("injected")
+
+
+def test_word_store_emptied_mid_run_keeps_scoring(monkeypatch):
+    """Past its bound the store of word statistics is emptied; the article that triggers it is
+    scored with all its words learnt again, and finds what a fresh step finds."""
+    from unspun.lexicon import Lexicon
+    from unspun.steps import injected
+    from unspun.steps.injected import InjectedStep
+    from unspun.topics import TopicSpace
+    from unspun.doc import parse
+    from unspun.spans import Findings
+
+    lexicon, topics = Lexicon(), TopicSpace()
+    monkeypatch.setattr(injected, "_WORD_CACHE", 2000)
+    small = InjectedStep(lexicon, topics)
+    texts = [r["text"] for r in corpora.allsides(40)]
+    for text in texts:
+        doc = parse(text)
+        got = [(f.start, f.end) for f in small.detect(doc, Findings(len(text)))]
+        assert len(small._ids) <= 2000
+        fresh = [(f.start, f.end) for f in InjectedStep(lexicon, topics).detect(doc, Findings(len(text)))]
+        assert got == fresh

@@ -56,3 +56,23 @@ def test_stitched_verdict_is_rare_on_real_news():
     real += [r["text"] for r in itertools.islice(corpora.bbc(), 0, 2225, 10)]
     stitched = sum(pipeline.check(t).verdict.label == "stitched" for t in real)
     assert stitched / len(real) <= 0.02
+
+
+def test_word_store_emptied_mid_run_gives_the_same_vectors(monkeypatch):
+    """Past its bound the store of word weights is emptied and the article's words learnt
+    again: the sentence vectors are those a fresh step makes."""
+    import numpy as np
+
+    from unspun.doc import parse
+    from unspun.lexicon import Lexicon
+    from unspun.steps import threads
+    from unspun.steps.threads import ThreadStep
+
+    lexicon = Lexicon()
+    monkeypatch.setattr(threads, "_WORD_STORE", 1500)
+    small = ThreadStep(lexicon)
+    for rec in corpora.allsides(30):
+        doc = parse(rec["text"])
+        got = small._vectors(doc, doc.sentences)
+        assert len(small._word_row) <= 1500
+        assert np.array_equal(got, ThreadStep(lexicon)._vectors(doc, doc.sentences))

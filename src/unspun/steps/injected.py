@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -90,17 +90,19 @@ class InjectedStep(Step):
                 units.append((para.index, lines))
         return units
 
-    def _add_words(self, words: list[str]) -> None:
+    def _add_words(self, words: list[str], article: list[str]) -> None:
         """Give each new word an id into the arrays of prefix id (-1 when the word carries no
         topic), rarity weight, frequency and topic row (-1 when it has none).
 
         Each distinct word is looked up once and kept, so that an article costs one dict
         lookup per distinct word. The arrays double when full; the store is emptied when it
-        grows past a bound, for long corpus runs.
+        grows past a bound, for long corpus runs, and then learns all of the article's words
+        (``article``) again.
         """
         if len(self._ids) + len(words) > _WORD_CACHE:
             self._ids.clear()
             self._keys.clear()
+            words = article
         n = len(self._ids)
         if n + len(words) > len(self._arrays[0]):
             capacity = max(2 * (n + len(words)), 4096)
@@ -139,27 +141,35 @@ class InjectedStep(Step):
         n_units = len(units)
         if n_units < self.min_units:
             return []
-        line_words = doc.line_words
-        pair_words: list[str] = []
-        pair_units: list[int] = []
-        sizes = np.empty(n_units, dtype=np.float64)
-        for u, (_, lines) in enumerate(units):
-            # In first-seen order, not set order: the sums below must not depend on the
-            # string-hash seed, or two processes would score one article differently.
-            distinct = list(dict.fromkeys(w for i in lines for w in line_words[i]))
-            pair_words.extend(distinct)
-            pair_units.extend([u] * len(distinct))
-            sizes[u] = sum(len(line_words[i]) for i in lines)
-        if not pair_words:
+        # The words of each unit as the document's word numbers, end to end, unit after unit.
+        vocab = doc.vocabulary()
+        word_ids, bounds = doc.line_word_ids()
+        unit_lines = np.fromiter(chain.from_iterable(lines for _, lines in units), dtype=np.int64)
+        line_unit = np.repeat(np.arange(n_units), [len(lines) for _, lines in units])
+        starts = bounds[unit_lines]
+        lengths = bounds[unit_lines + 1] - starts
+        n_words = int(lengths.sum())
+        if not n_words:
             return []
-        n_pairs = len(pair_words)
-        ids = np.fromiter(map(self._ids.get, pair_words, repeat(-1)), dtype=np.int64, count=n_pairs)
+        offsets = np.cumsum(lengths) - lengths
+        words = word_ids[np.repeat(starts - offsets, lengths) + np.arange(n_words)]
+        word_unit = np.repeat(line_unit, lengths)
+        sizes = np.bincount(line_unit, weights=lengths, minlength=n_units)
+        # Each unit's distinct words, in first-seen order, not sorted by number: the sums below
+        # must not depend on the order words were numbered in.
+        _, first = np.unique(word_unit * len(vocab) + words, return_index=True)
+        first.sort()
+        pair_vocab = words[first]
+        unit_of = word_unit[first]
+        # Into this step's word tables: each of the document's words looked up once.
+        known = np.fromiter(map(self._ids.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
+        ids = known[pair_vocab]
         if (ids < 0).any():
-            self._add_words([w for w, i in zip(pair_words, ids) if i < 0])
-            ids = np.fromiter(map(self._ids.__getitem__, pair_words), dtype=np.int64, count=n_pairs)
+            words_of = list(vocab)
+            self._add_words([words_of[v] for v in pair_vocab[ids < 0].tolist()], words_of)
+            ids = np.fromiter(map(self._ids.__getitem__, map(words_of.__getitem__, pair_vocab.tolist())), dtype=np.int64, count=len(pair_vocab))
         key_arr, weight_arr, freq_arr, row_arr = self._arrays
         keys, weights, freqs, rows = key_arr[ids], weight_arr[ids], freq_arr[ids], row_arr[ids]
-        unit_of = np.array(pair_units, dtype=np.int64)
 
         # Topic vectors of the units: sums of their distinct words' vectors. The pairs run unit
         # after unit, so each unit's sum is a difference of running sums at its boundaries

@@ -95,8 +95,7 @@ class DanglingReferenceStep(Step):
         body = body_sentences(doc, found)
         text = doc.text
         out: list[Finding] = []
-        sentence_words = doc.sentence_words()
-        seen_words: set[str] = set()  # lower-cased words of the body so far
+        first_use: dict[str, int] | None = None  # made when a role noun first needs it
         seen_names: set[str] = set()  # every word of every name so far
         full_names: set[str] = set()  # words of names given with two words or more, or a title
         person_in: list[bool] = []  # per body sentence: does it name or point to a person?
@@ -108,7 +107,9 @@ class DanglingReferenceStep(Step):
                 if m.group("def"):
                     role = m.group("role")
                     noun = role[:-1] if role in _PLURAL_ROLES else role
-                    unseen = noun not in seen_words and role not in seen_words
+                    if first_use is None:
+                        first_use = _first_use(doc, body)
+                    unseen = first_use.get(noun, k) >= k and first_use.get(role, k) >= k
                     if unseen and alone and not _in_sentence_before(text, s.start, m.start(), noun):
                         out.append(self._hit("definite", m.start("def"), m.end("def"), text,
                                              f"no {noun} is mentioned before"))
@@ -154,10 +155,6 @@ class DanglingReferenceStep(Step):
                         full_names.update(words)
                     person = person or speaks or titled or len(words) >= 2 or bool(role_before) or last in full_names
                     seen_names.update(words)
-            for w in sentence_words[s.index]:
-                seen_words.add(w)
-                if "'" in w or "’" in w:  # "minister's" introduces the minister too
-                    seen_words.add(w.replace("’", "'").split("'")[0])
             person_in.append(person)
         return out
 
@@ -165,6 +162,22 @@ class DanglingReferenceStep(Step):
         phrase = text[start:end]
         return self.finding(start, end, SCORES[kind], f"\"{phrase}\": {missing}",
                             phrase=phrase, missing=missing, pointer=kind)
+
+
+def _first_use(doc: Document, body: list) -> dict[str, int]:
+    """For each lower-cased word of the body, the number of the first body sentence that uses
+    it: a word is known at sentence ``k`` when its first use is before ``k``."""
+    sentence_words = doc.sentence_words()
+    first: dict[str, int] = {}
+    # Latest sentence first, so that each word keeps the earliest sentence.
+    for k in range(len(body) - 1, -1, -1):
+        first.update(dict.fromkeys(sentence_words[body[k].index], k))
+    # "minister's" introduces the minister too.
+    for w in [w for w in first if "'" in w or "’" in w]:
+        base = w.replace("’", "'").split("'")[0]
+        if first.get(base, first[w] + 1) > first[w]:
+            first[base] = first[w]
+    return first
 
 
 def _speech_in(text: str, start: int, end: int) -> bool:

@@ -29,6 +29,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from itertools import repeat
 from importlib import resources
 
 import numpy as np
@@ -40,6 +41,8 @@ from unspun.steps.base import Step, body_sentences
 
 # Words at least this rare carry a story (weight = 7 - Zipf).
 _MIN_WORD_WEIGHT = 2.0
+# Words whose weights a step keeps between articles, at most.
+_WORD_STORE = 500_000
 _PREFIX = 6
 # Pairs of spellings of one thing; an outlet keeps to one of each pair, so an article that uses
 # both sides of several pairs was written by more than one hand.
@@ -115,7 +118,12 @@ class ThreadStep(Step):
         self.weights = np.array([model["weights"].get(f, 0.0) for f in FEATURES])
         self.bias = model["bias"]
         self.threshold = model["threshold"] if threshold is None else threshold
-        self._weight_cache: dict[str, float] = {}
+        # Every word met so far: its row in the weight and prefix-number arrays, so that an
+        # article looks each of its words up once, in one C-level pass.
+        self._word_row: dict[str, int] = {}
+        self._prefix_number: dict[str, int] = {}
+        self._word_weight = np.zeros(0)
+        self._word_prefix = np.zeros(0, dtype=np.int64)
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -150,9 +158,16 @@ class ThreadStep(Step):
 
     def signals(self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int]) -> dict[str, float]:
         n = len(body)
-        upper = sims[np.triu_indices(n, 1)]
+        # Pairs above the diagonal, and those two or more apart, in row order; a boolean mask
+        # picks them without building index arrays.
+        above = ~np.tri(n, n, 0, dtype=bool)
+        upper = sims[above]
         adjacent = np.diagonal(sims, 1)
-        far = sims[np.triu_indices(n, 2)] if n > 2 else np.zeros(1)
+        if n > 2:
+            above[np.arange(n - 1), np.arange(1, n)] = False
+            far = sims[above]
+        else:
+            far = np.zeros(1)
         switches = sum(1 for a, b in zip(threads, threads[1:]) if a != b)
         left: set[int] = set()
         returns = 0
@@ -193,46 +208,85 @@ class ThreadStep(Step):
         """Rows of unit length, one per sentence, over the rare words (cut to a prefix, so that
         "negotiations" meets "negotiators") that occur in two sentences or more: words of one sentence
         count in its length but cannot make it like another, so their columns are left out,
-        which keeps the matrix small."""
-        cached = self._weight_cache.get
-        weight = self._weight
-        sentence_words = doc.sentence_words()
-        rows: list[dict[str, float]] = []
-        seen: dict[str, int] = {}
-        for s in body:
-            row: dict[str, float] = {}
-            for w in sentence_words[s.index]:
-                wt = cached(w)
-                if wt is None:
-                    wt = weight(w)
-                if wt:
-                    row[w[:_PREFIX]] = wt
-            for key in row:
-                seen[key] = seen.get(key, 0) + 1
-            rows.append(row)
-        index: dict[str, int] = {}
-        for key, count in seen.items():
-            if count >= 2:
-                index[key] = len(index)
-        out = np.zeros((len(body), max(1, len(index))))
-        for i, row in enumerate(rows):
-            if not row:
-                continue
-            norm = math.sqrt(sum(wt * wt for wt in row.values()))
-            for key, wt in row.items():
-                j = index.get(key)
-                if j is not None:
-                    out[i, j] = wt / norm
+        which keeps the matrix small.
+
+        Built on arrays of the document's word numbers, so that each distinct word is weighed
+        once per document. A sentence's entry for a prefix is the weight of the last of its
+        words with that prefix; its length sums the squared entries one after another, in the
+        order the prefixes first occur in it; the columns run in the order the prefixes first
+        occur in the body."""
+        n = len(body)
+        ids, bounds = doc.sentence_word_ids()
+        word_weight, word_prefix, n_prefixes = self._word_tables(doc.vocabulary())
+        which = np.fromiter((s.index for s in body), dtype=np.int64, count=n)
+        starts = bounds[which]
+        lengths = bounds[which + 1] - starts
+        n_tokens = int(lengths.sum())
+        offsets = np.cumsum(lengths) - lengths
+        tokens = ids[np.repeat(starts - offsets, lengths) + np.arange(n_tokens)]
+        weights = word_weight[tokens]
+        rare = weights != 0.0
+        if not rare.any():
+            return np.zeros((n, 1))
+        row = np.repeat(np.arange(n), lengths)[rare]
+        prefix, weight = word_prefix[tokens[rare]], weights[rare]
+        # One entry per (sentence, prefix): where it first occurs, and the weight of its last word.
+        key = row * n_prefixes + prefix
+        _, first = np.unique(key, return_index=True)
+        _, from_end = np.unique(key[::-1], return_index=True)
+        order = np.argsort(first, kind="stable")
+        first = first[order]
+        value = weight[len(key) - 1 - from_end[order]]
+        e_row, e_prefix = row[first], prefix[first]
+        # Columns: prefixes held by two sentences or more, in order of first occurrence.
+        _, prefix_first, which_prefix, held = np.unique(e_prefix, return_index=True, return_inverse=True, return_counts=True)
+        shared = held >= 2
+        n_columns = int(shared.sum())
+        column = np.full(len(held), -1, dtype=np.int64)
+        column[np.flatnonzero(shared)[np.argsort(prefix_first[shared], kind="stable")]] = np.arange(n_columns)
+        # Squared lengths as a running sum over each sentence's entries in order (a cumulative
+        # sum adds one entry at a time, and the padding adds exact zeros).
+        position = np.arange(len(e_row)) - np.searchsorted(e_row, e_row)
+        squares = np.zeros((n, int(position.max()) + 1))
+        squares[e_row, position] = value * value
+        norm = np.sqrt(np.cumsum(squares, axis=1)[:, -1])
+        out = np.zeros((n, max(1, n_columns)))
+        col = column[which_prefix]
+        kept = col >= 0
+        out[e_row[kept], col[kept]] = value[kept] / norm[e_row[kept]]
         return out
 
-    def _weight(self, word: str) -> float:
-        wt = self._weight_cache.get(word)
-        if wt is None:
-            wt = 0.0 if word.isdigit() else self.lexicon.weight(word)
+    def _word_tables(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+        """Per word of the document: its weight (0 for common words and numbers), the number of
+        its prefix (among all prefixes met so far), and how many such numbers there are."""
+        rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
+        if (rows < 0).any():
+            words = list(vocab)
+            self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
+            rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
+        return self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number))
+
+    def _learn(self, new: list[str], article: list[str]) -> None:
+        """Weigh the words not met before. The store is emptied when it grows past a bound, for
+        long corpus runs, and then learns all of the article's words again."""
+        if len(self._word_row) + len(new) > _WORD_STORE:
+            self._word_row.clear()
+            self._prefix_number.clear()
+            new = article
+        n = len(self._word_row)
+        if n + len(new) > len(self._word_weight):
+            capacity = max(2 * (n + len(new)), 4096)
+            self._word_weight = np.resize(self._word_weight, capacity)
+            self._word_prefix = np.resize(self._word_prefix, capacity)
+        weight, prefix, numbers = self._word_weight, self._word_prefix, self._prefix_number
+        lexicon = self.lexicon
+        for w in new:
+            wt = 0.0 if w.isdigit() else lexicon.weight(w)
             wt = wt if wt >= _MIN_WORD_WEIGHT else 0.0
-            if len(self._weight_cache) < 500_000:
-                self._weight_cache[word] = wt
-        return wt
+            weight[n] = wt
+            prefix[n] = numbers.setdefault(w[:_PREFIX], len(numbers)) if wt else 0
+            self._word_row[w] = n
+            n += 1
 
 
 def _cluster(sims: np.ndarray, link: float) -> list[int]:
@@ -244,45 +298,55 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     np.fill_diagonal(avg, -np.inf)
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
+    # 0 for a live cluster, -inf for one merged away: added to a row of averages, it rules the
+    # merged clusters out without a masked write (similarities are finite and not negative).
+    gone = np.zeros(n)
     members = [[i] for i in range(n)]
     # Each row's best partner, kept up to date, so that a merge costs O(n) rather than a scan
     # of the whole matrix.
     arg = avg.argmax(axis=1)
     best = avg[np.arange(n), arg]
     while True:
-        a = int(np.argmax(best))
-        b = int(arg[a])
+        a = int(best.argmax())
         if best[a] < link:
             break
-        total[a, :] += total[b, :]
-        total[:, a] = total[a, :]
+        b = int(arg[a])
+        merged = total[a]
+        merged += total[b]
+        total[:, a] = merged
         size[a] += size[b]
         alive[b] = False
-        row = total[a, :] / (size[a] * size)
-        row[~alive] = -np.inf
+        gone[b] = -np.inf
+        row = merged / (size[a] * size)
+        row += gone
         row[a] = -np.inf
-        avg[a, :] = row
+        avg[a] = row
         avg[:, a] = row
-        avg[b, :] = -np.inf
+        avg[b] = -np.inf
         avg[:, b] = -np.inf
         best[b] = -np.inf
         members[a].extend(members[b])
         members[b] = []
-        # Rows whose best partner was a or b look again; the others only compare with a.
-        stale = np.flatnonzero(alive & ((arg == a) | (arg == b)))
-        for i in (*stale, a):
-            arg[i] = int(np.argmax(avg[i]))
-            best[i] = avg[i, arg[i]]
-        better = alive & (row > best)
-        better[a] = False
+        # Rows whose best partner was a or b look again, all in one argmax over those rows.
+        stale = (arg == a) | (arg == b)
+        stale &= alive
+        stale[a] = True
+        rows = stale.nonzero()[0]
+        again = avg[rows]
+        arg[rows] = again.argmax(axis=1)
+        best[rows] = again.max(axis=1)
+        # The others only compare with a (a's own and merged rows hold -inf, so never gain).
+        better = row > best
         arg[better] = a
         best[better] = row[better]
     # A thread holds at least MIN_THREAD sentences and MIN_THREAD_SHARE of the body; the
     # sentences of smaller groups join the thread they are most like on average, or the
     # thread of the sentence before them when they share no word with any.
-    labels = np.full(n, -1)
+    group_of = [0] * n
     for g, m in enumerate(members):
-        labels[m] = g
+        for i in m:
+            group_of[i] = g
+    labels = np.array(group_of)
     big = [g for g, m in enumerate(members) if len(m) >= max(MIN_THREAD, MIN_THREAD_SHARE * n)]
     if not big:
         return [0] * n
@@ -292,7 +356,9 @@ def _cluster(sims: np.ndarray, link: float) -> list[int]:
     nearest = affinity.argmax(axis=1)
     shares = affinity[np.arange(n), nearest] > 0
     label = labels.copy()
-    is_big = np.isin(labels, big)
+    big_group = np.zeros(n, dtype=bool)
+    big_group[big] = True
+    is_big = big_group[labels]
     for i in np.flatnonzero(~is_big):
         if shares[i] or i == 0:
             label[i] = big[nearest[i]]
