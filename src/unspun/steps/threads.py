@@ -15,7 +15,9 @@ by one person rarely has, and the step measures them:
 - it leaves one thread and comes back to it again and again;
 - it points to things it never introduced (dangling references, from the step before);
 - its figures for one thing disagree, or repeat;
-- its typography changes: straight and curly quotation marks, "U.S." and "US", side by side.
+- its typography changes: straight and curly quotation marks, "U.S." and "US", side by side;
+- its first sentence does not read like a news story's opening (a lede), while later ones do
+  (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside.
 
 A logistic model over these signals, fitted on the dev split of the farm benchmark with real
 articles as the negatives (scripts/train_stitch.py), gives the probability that the article
@@ -35,6 +37,7 @@ from importlib import resources
 import numpy as np
 
 from unspun.doc import Document
+from unspun.lede import MIN_WORDS, LedeModel, word_hashes
 from unspun.lexicon import Lexicon
 from unspun.spans import REMOVED_KINDS, Finding, Findings
 from unspun.steps.base import Step, body_sentences
@@ -98,6 +101,8 @@ FEATURES = (
     "repeats",
     "unanchored",
     "sentences",
+    "not_lede",
+    "ledes_inside",
 )
 
 
@@ -118,6 +123,7 @@ class ThreadStep(Step):
         self.weights = np.array([model["weights"].get(f, 0.0) for f in FEATURES])
         self.bias = model["bias"]
         self.threshold = model["threshold"] if threshold is None else threshold
+        self.lede = LedeModel.load()
         # Every word met so far: its row in the weight and prefix-number arrays, so that an
         # article looks each of its words up once, in one C-level pass.
         self._word_row: dict[str, int] = {}
@@ -178,6 +184,7 @@ class ThreadStep(Step):
         lo, hi = body[0].start, body[-1].end
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
+        lede = self._lede(doc, body)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -193,7 +200,26 @@ class ThreadStep(Step):
             "unanchored": round(self._unanchored(doc, body, adjacent) / n, 4),
             "sentences": round(math.log(n), 4),
             "switches": float(switches),
+            # One minus how much the first sentence reads like a lede: a stitched article opens
+            # with a sentence from the middle of some other story.
+            "not_lede": round(1.0 - float(lede[0]), 4) if len(lede) else 0.0,
+            # The share of later sentences that read like ledes: other stories' openings.
+            "ledes_inside": round(float((lede[1:] >= 0.5).mean()), 4) if len(lede) > 1 else 0.0,
         }
+
+    def _lede(self, doc: Document, body) -> np.ndarray:
+        """The lede probability of each body sentence long enough to be judged, in order."""
+        ids, bounds = doc.sentence_word_ids()
+        which = np.fromiter((s.index for s in body), dtype=np.int64, count=len(body))
+        which = which[bounds[which + 1] - bounds[which] >= MIN_WORDS]
+        if not len(which):
+            return np.zeros(0)
+        starts, ends = bounds[which], bounds[which + 1]
+        lengths = ends - starts
+        offsets = np.cumsum(lengths) - lengths
+        tokens = ids[np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))]
+        run_bounds = np.concatenate([[0], np.cumsum(lengths)])
+        return self.lede.score_ids(tokens, run_bounds, word_hashes(list(doc.vocabulary())))
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -379,6 +405,8 @@ _SAYS = {
     "conflicts": lambda s: "figures for one thing that disagree",
     "repeats": lambda s: "figures stated twice",
     "unanchored": lambda s: "sentences that open by pointing back to a sentence they share nothing with",
+    "not_lede": lambda s: "a first sentence that does not read like the opening of a news story",
+    "ledes_inside": lambda s: "sentences further down that read like the openings of other stories",
 }
 
 
