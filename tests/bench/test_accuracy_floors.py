@@ -87,27 +87,25 @@ def test_the_slice_is_the_one_measured(result):
     assert result["kinds"] == {"clean": 60, "farm": 40, "furniture": 20, "injected": 40, "spun": 20, "stitched": 20}
 
 
-@pytest.mark.parametrize("key", sorted(FLOORS), ids=lambda k: "-".join(k[1:]).replace(" ", "_"))
-def test_score_is_not_below_its_floor(result, key):
+def _cases(bounds: dict, run: str) -> list:
+    return [pytest.param(run, key, bound, id=f"{run}-" + "-".join(key[1:]).replace(" ", "_"))
+            for key, bound in sorted(bounds.items())]
+
+
+# Each floor and ceiling with the run it reads.
+_FLOOR_CASES = _cases(FLOORS, "result") + _cases(FLOORS_WITHOUT_SOURCES, "result_without_sources")
+_CEILING_CASES = _cases(CEILINGS, "result") + _cases(CEILINGS_WITHOUT_SOURCES, "result_without_sources")
+
+
+@pytest.mark.parametrize("run,key,floor", _FLOOR_CASES)
+def test_score_is_not_below_its_floor(request, run, key, floor):
+    result = request.getfixturevalue(run)
     value = _value(result, key)
     assert value is not None, f"{key[1]} is n/a: the step that produces it did not run ({result['run']['steps']})"
-    assert value >= FLOORS[key], f"{key} fell to {value:.3f}, below its floor {FLOORS[key]:.3f}"
+    assert value >= floor, f"{run}: {key} fell to {value:.3f}, below its floor {floor:.3f}"
 
 
-@pytest.mark.parametrize("key", sorted(CEILINGS), ids=lambda k: "-".join(k[1:]).replace(" ", "_"))
-def test_false_alarms_are_not_above_their_ceiling(result, key):
-    value = _value(result, key) or 0.0  # no clean article with a finding of that kind at all
-    assert value <= CEILINGS[key], f"{key} rose to {value:.3f}, above its ceiling {CEILINGS[key]:.3f}"
-
-
-@pytest.mark.parametrize("key", sorted(FLOORS_WITHOUT_SOURCES), ids=lambda k: "-".join(k[1:]).replace(" ", "_"))
-def test_score_without_sources_is_not_below_its_floor(result_without_sources, key):
-    value = _value(result_without_sources, key)
-    assert value is not None, f"{key[1]} is n/a"
-    assert value >= FLOORS_WITHOUT_SOURCES[key], f"{key} fell to {value:.3f}, below its floor {FLOORS_WITHOUT_SOURCES[key]:.3f}"
-
-
-@pytest.mark.parametrize("key", sorted(CEILINGS_WITHOUT_SOURCES), ids=lambda k: "-".join(k[1:]).replace(" ", "_"))
-def test_false_alarms_without_sources_are_not_above_their_ceiling(result_without_sources, key):
-    value = _value(result_without_sources, key) or 0.0
-    assert value <= CEILINGS_WITHOUT_SOURCES[key], f"{key} rose to {value:.3f}, above its ceiling"
+@pytest.mark.parametrize("run,key,ceiling", _CEILING_CASES)
+def test_false_alarms_are_not_above_their_ceiling(request, run, key, ceiling):
+    value = _value(request.getfixturevalue(run), key) or 0.0  # no clean article with such a finding
+    assert value <= ceiling, f"{run}: {key} rose to {value:.3f}, above its ceiling {ceiling:.3f}"
