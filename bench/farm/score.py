@@ -167,15 +167,13 @@ def run(records: list[dict], jobs: int = 1, use_sources: bool | None = None,
     accepts = _accepts_sources(probe)
     use_sources = accepts if use_sources is None else (use_sources and accepts)
     if index:
-        own = {r["id"]: _unsourced(r) for r in records}
+        own = {r["id"]: _source_ids(r, unsourced=True) - _source_ids(r, unsourced=False) for r in records}
         copies = republished(index, set().union(*own.values())) if own else {}
         sources_of = {}
         for r in records:
-            keep = {t["source_id"] for t in r["truth"] if t["label"] not in UNSOURCED and t["source_id"]}
-            left_out = set(own[r["id"]])
-            for i in own[r["id"]]:
-                left_out |= copies.get(i, set())
-            sources_of[r["id"]] = sorted(left_out - keep)
+            left_out = own[r["id"]].union(*(copies.get(i, ()) for i in own[r["id"]]))
+            # An article that is also the source of a copied or spun sentence stays.
+            sources_of[r["id"]] = sorted(left_out - _source_ids(r, unsourced=False))
     else:
         sources_of = _source_texts(records) if use_sources else {}
     items = [(r["id"], r["text"], sources_of.get(r["id"])) for r in records]
@@ -227,13 +225,12 @@ def _hosts(record: dict) -> set[str]:
 UNSOURCED = ("original", "injected", "furniture")
 
 
-def _unsourced(record: dict) -> set[str]:
-    """The real articles whose text an article shows as its own, injected or furniture: the
-    index must not hold them (nor their republications) for those rows to measure false
-    sources. An article that is also the source of a copied or spun sentence stays."""
-    own = {t["source_id"] for t in record["truth"] if t["label"] in UNSOURCED and t["source_id"]}
-    copied = {t["source_id"] for t in record["truth"] if t["label"] not in UNSOURCED and t["source_id"]}
-    return own - copied
+def _source_ids(record: dict, unsourced: bool) -> set[str]:
+    """The real articles the text of an article's UNSOURCED labels came from (``unsourced``),
+    or those of its other labels (copied and spun). With an index, the first are left out
+    (with their republications) for the rows "given a source" to count false sources."""
+    return {t["source_id"] for t in record["truth"]
+            if (t["label"] in UNSOURCED) == unsourced and t["source_id"]}
 
 
 def republished(index_path: str, ids: set[str], min_shared: int = 1) -> dict[str, set[str]]:

@@ -13,7 +13,7 @@ from unspun.provenance.tokens import is_anchor, tokens
 _DIGIT = re.compile(r"\d")
 
 
-def _has_digit(s: str) -> bool:
+def has_digit(s: str) -> bool:
     return _DIGIT.search(s) is not None
 
 
@@ -82,8 +82,8 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
             edits.append({"op": "keep", "from": frm, "to": to})
         elif tag == "replace":
             edits.append({"op": "sub", "from": frm, "to": to})
-            a_nums = [k for k in a_keys[i1:i2] if _has_digit(k)]
-            b_nums = [k for k in b_keys[j1:j2] if _has_digit(k)]
+            a_nums = [k for k in a_keys[i1:i2] if has_digit(k)]
+            b_nums = [k for k in b_keys[j1:j2] if has_digit(k)]
             if a_nums and b_nums and a_nums != b_nums:
                 numbers.append({"from": frm, "to": to})
         elif tag == "delete":
@@ -101,7 +101,7 @@ _MULTIPLIERS = frozenset("million billion trillion bn m".split())
 
 
 def _figure_part(k: str) -> bool:
-    return _has_digit(k) or k in _MULTIPLIERS
+    return has_digit(k) or k in _MULTIPLIERS
 
 
 def _merge_figures(ops, a_keys: list[str], b_keys: list[str]) -> list[tuple]:
@@ -172,7 +172,7 @@ def _likeness(x: str, y: str) -> float:
     """How plausibly ``y`` replaced ``x``: a figure for a figure, words of one stem
     ("official", "officer") or one inflection ("asked", "requested") are likelier swaps
     than any two words; a figure for a word is the unlikeliest."""
-    x_digit, y_digit = _has_digit(x), _has_digit(y)
+    x_digit, y_digit = has_digit(x), has_digit(y)
     if x_digit or y_digit:
         return 0.6 if x_digit and y_digit else -1.0
     if x[:4] == y[:4] and min(len(x), len(y)) >= 4:

@@ -28,7 +28,7 @@ import numpy as np
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
-from unspun.provenance.align import align, align_tokens
+from unspun.provenance.align import align_tokens, has_digit
 from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
 SCHEMA_VERSION = "2"
@@ -388,22 +388,26 @@ class SourceIndex:
 
     def _near(self, text: str, mine: list[str], i: int, sids: dict):
         lookup = self._lookup_table()
+        short = len(mine) < MIN_WORDS
+        mine_tokens = None  # the sentence's words with their spans, made for the first alignment
         for neighbour, step in ((i - 1, 1), (i + 1, -1)):
             if neighbour not in sids:
                 continue
             for distance in range(1, NEAR + 1):
+                if short and distance > 1:
+                    break
                 row = lookup.sentence(sids[neighbour] + step * distance)
                 if row is None:
                     break
                 sid, start, stop, ref, position = row
-                theirs = keys_of(ref)
-                if len(mine) < MIN_WORDS:
-                    if distance == 1 and _same_but_figures(theirs, mine):
-                        return (align(ref, text), start, stop, ref, *lookup.document(position)), sid
+                ref_tokens = tokens(ref)
+                theirs = ref_tokens[0]
+                if short and not _same_but_figures(theirs, mine):
                     continue
-                a = align(ref, text)
+                mine_tokens = mine_tokens or tokens(text)
+                a = align_tokens(ref, ref_tokens, text, mine_tokens)
                 floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
-                if theirs == mine or _matches(a, text, ref, floor):
+                if short or theirs == mine or _matches(a, text, ref, floor):
                     return (a, start, stop, ref, *lookup.document(position)), sid
         return None
 
@@ -411,7 +415,7 @@ class SourceIndex:
 def _same_but_figures(theirs: list[str], mine: list[str]) -> bool:
     """The same words, or the same but for figures ("1." and "2." in a numbered list)."""
     return len(theirs) == len(mine) and all(
-        x == y or (_DIGIT.search(x) and _DIGIT.search(y)) for x, y in zip(theirs, mine)
+        x == y or (has_digit(x) and has_digit(y)) for x, y in zip(theirs, mine)
     )
 
 
@@ -430,7 +434,6 @@ def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
 
 
 _QUOTE_MARKS = re.compile(r'["“”]')
-_DIGIT = re.compile(r"\d")
 
 
 def _unquoted_keys(text: str) -> list[str]:

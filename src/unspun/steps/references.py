@@ -74,7 +74,7 @@ _QUOTATION = re.compile(r"[“\"]([^“”\"]*)(?:[”\"]|$)")
 # Head words of organisations and groups beside those of the shared list.
 _ORG_WORDS = frozenset(
     "Organisation Organization Treaty Nations Forces Force Army Navy Police Agency Ministry Authority "
-    "Bureau Institute Reserve Fed Exchange Index Organisation Alliance Coalition Movement Front "
+    "Bureau Institute Reserve Fed Exchange Index Alliance Coalition Movement Front "
     "Assembly Parliament Cabinet Embassy Affairs Security Defense Defence Health Energy Trade".split()
 )
 _NEXT_WORD = re.compile(rf"{_SP}[a-z][\w'’-]*")

@@ -130,6 +130,7 @@ class ThreadStep(Step):
         self._prefix_number: dict[str, int] = {}
         self._word_weight = np.zeros(0)
         self._word_prefix = np.zeros(0, dtype=np.int64)
+        self._word_hash = np.zeros(0, dtype=np.int64)
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -209,17 +210,13 @@ class ThreadStep(Step):
 
     def _lede(self, doc: Document, body) -> np.ndarray:
         """The lede probability of each body sentence long enough to be judged, in order."""
-        ids, bounds = doc.sentence_word_ids()
-        which = np.fromiter((s.index for s in body), dtype=np.int64, count=len(body))
-        which = which[bounds[which + 1] - bounds[which] >= MIN_WORDS]
-        if not len(which):
+        _, bounds = doc.sentence_word_ids()
+        judged = [s for s in body if bounds[s.index + 1] - bounds[s.index] >= MIN_WORDS]
+        if not judged:
             return np.zeros(0)
-        starts, ends = bounds[which], bounds[which + 1]
-        lengths = ends - starts
-        offsets = np.cumsum(lengths) - lengths
-        tokens = ids[np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))]
+        tokens, lengths = _body_word_ids(doc, judged)
         run_bounds = np.concatenate([[0], np.cumsum(lengths)])
-        return self.lede.score_ids(tokens, run_bounds, word_hashes(list(doc.vocabulary())))
+        return self.lede.score_ids(tokens, run_bounds, self._word_tables(doc.vocabulary())[3])
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -242,14 +239,8 @@ class ThreadStep(Step):
         order the prefixes first occur in it; the columns run in the order the prefixes first
         occur in the body."""
         n = len(body)
-        ids, bounds = doc.sentence_word_ids()
-        word_weight, word_prefix, n_prefixes = self._word_tables(doc.vocabulary())
-        which = np.fromiter((s.index for s in body), dtype=np.int64, count=n)
-        starts = bounds[which]
-        lengths = bounds[which + 1] - starts
-        n_tokens = int(lengths.sum())
-        offsets = np.cumsum(lengths) - lengths
-        tokens = ids[np.repeat(starts - offsets, lengths) + np.arange(n_tokens)]
+        word_weight, word_prefix, n_prefixes, _ = self._word_tables(doc.vocabulary())
+        tokens, lengths = _body_word_ids(doc, body)
         weights = word_weight[tokens]
         rare = weights != 0.0
         if not rare.any():
@@ -282,15 +273,17 @@ class ThreadStep(Step):
         out[e_row[kept], col[kept]] = value[kept] / norm[e_row[kept]]
         return out
 
-    def _word_tables(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+    def _word_tables(self, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
         """Per word of the document: its weight (0 for common words and numbers), the number of
-        its prefix (among all prefixes met so far), and how many such numbers there are."""
+        its prefix (among all prefixes met so far), how many such numbers there are, and per
+        word its hash for the lede model (unspun.lede.word_hashes)."""
         rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
         if (rows < 0).any():
             words = list(vocab)
             self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
             rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
-        return self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number))
+        return (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
+                self._word_hash[rows])
 
     def _learn(self, new: list[str], article: list[str]) -> None:
         """Weigh the words not met before. The store is emptied when it grows past a bound, for
@@ -304,7 +297,9 @@ class ThreadStep(Step):
             capacity = max(2 * (n + len(new)), 4096)
             self._word_weight = np.resize(self._word_weight, capacity)
             self._word_prefix = np.resize(self._word_prefix, capacity)
+            self._word_hash = np.resize(self._word_hash, capacity)
         weight, prefix, numbers = self._word_weight, self._word_prefix, self._prefix_number
+        self._word_hash[n : n + len(new)] = word_hashes(new)
         lexicon = self.lexicon
         for w in new:
             wt = 0.0 if w.isdigit() else lexicon.weight(w)
@@ -313,6 +308,16 @@ class ThreadStep(Step):
             prefix[n] = numbers.setdefault(w[:_PREFIX], len(numbers)) if wt else 0
             self._word_row[w] = n
             n += 1
+
+
+def _body_word_ids(doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
+    """The word numbers of the given sentences end to end, and each sentence's count."""
+    ids, bounds = doc.sentence_word_ids()
+    which = np.fromiter((s.index for s in body), dtype=np.int64, count=len(body))
+    starts = bounds[which]
+    lengths = bounds[which + 1] - starts
+    offsets = np.cumsum(lengths) - lengths
+    return ids[np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))], lengths
 
 
 def _cluster(sims: np.ndarray, link: float) -> list[int]:
