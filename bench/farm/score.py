@@ -94,6 +94,11 @@ def _init(use_sources: bool, index_path: str | None = None) -> None:
     global _pipeline, _use_sources, _index
     _pipeline = build_pipeline(quiet=True)
     _use_sources = use_sources
+    # Every run sets the index anew: a run without one must not trace against the index of a
+    # run before it in the same process.
+    if _index is not None:
+        _index.close()
+    _index = None
     if index_path:
         from unspun import SourceIndex
 
