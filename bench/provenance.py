@@ -66,15 +66,10 @@ def _build(db: str, limit: int | None, q) -> None:
         cpu_add = time.process_time() - t_cpu
         wall_add = time.perf_counter() - t_wall
         stats = index.stats()
-        # The sorted look-up files, made by the first trace: part of the build's cost.
-        t2, c2 = time.perf_counter(), time.process_time()
-        index.trace("A first sentence to prepare the look-up files for Washington.")
-        cpu_lookup = time.process_time() - c2
-        wall_lookup = time.perf_counter() - t2
     q.put({
         "documents": n, "text_mb": size / 1e6, "sentences": stats["sentences"], "postings": stats["postings"],
-        "cpu_s": cpu_add, "wall_s": wall_add, "lookup_cpu_s": cpu_lookup, "lookup_wall_s": wall_lookup,
-        "db_bytes": _dir_bytes(Path(db)), "lookup_bytes": _dir_bytes(Path(db + ".lookup")),
+        "cpu_s": cpu_add, "wall_s": wall_add,
+        "db_bytes": _dir_bytes(Path(db)), "segment_bytes": _dir_bytes(Path(db + ".segments")),
         "peak_mb": _peak_mb(),
     })
 
@@ -171,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     for p in (Path(db), Path(db + ".wal")):
         p.unlink(missing_ok=True)
-    shutil.rmtree(db + ".lookup", ignore_errors=True)
+    shutil.rmtree(db + ".segments", ignore_errors=True)
 
     build = _in_process(_build, db, args.limit)
     parse_only = _in_process(_parse_only, args.limit)
@@ -179,14 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     peer = None if args.no_peer else _in_process(_peer, args.limit, args.trace)
 
     mbps = build["text_mb"] / build["cpu_s"]
-    mbps_all = build["text_mb"] / (build["cpu_s"] + build["lookup_cpu_s"])
-    per_doc_disk = (build["db_bytes"] + build["lookup_bytes"]) / build["documents"]
+    per_doc_disk = (build["db_bytes"] + build["segment_bytes"]) / build["documents"]
     print(f"provenance benchmark: {build['documents']:,} AllSides articles, {build['text_mb']:.1f} MB of text; one core")
     print(f"  index build          {mbps:6.2f} MB/s  ({build['cpu_s']:.1f} s CPU, {build['wall_s']:.1f} s wall)")
-    print(f"  + sorted look-up     {mbps_all:6.2f} MB/s  with the export ({build['lookup_cpu_s']:.1f} s CPU)")
     print(f"  (segmenting alone    {parse_only['text_mb'] / parse_only['cpu_s']:6.2f} MB/s: unspun.doc.parse over the same text)")
     print(f"  sentences / postings {build['sentences']:,} / {build['postings']:,}")
-    print(f"  database             {build['db_bytes'] / 1e6:8.1f} MB;  look-up files {build['lookup_bytes'] / 1e6:.1f} MB")
+    print(f"  on disk              {(build['db_bytes'] + build['segment_bytes']) / 1e6:8.1f} MB: database "
+          f"{build['db_bytes'] / 1e6:.1f} MB + segments {build['segment_bytes'] / 1e6:.1f} MB; "
+          f"{per_doc_disk / 1e3:.1f} kB per document")
     print(f"  peak memory (build)  {build['peak_mb']:8.1f} MB")
     print(f"  trace                {trace['cpu_ms_per_article']:6.2f} ms/article CPU ({trace['wall_ms_per_article']:.2f} wall), "
           f"{trace['articles']} farm articles, {trace['traced']}/{trace['sentences']} sentences traced; "
@@ -195,10 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         pm = peer["text_mb"] / peer["cpu_s"]
         print(f"  peer: datasketch MinHashLSH (documents) {pm:.2f} MB/s build, "
               f"{peer['query_cpu_ms_per_article']:.2f} ms/article query, peak {peer['peak_mb']:.0f} MB")
-        print(f"  ratio, build speed: {mbps / pm:.2f}x the peer (with the look-up export {mbps_all / pm:.2f}x)")
+        print(f"  ratio, build speed: {mbps / pm:.2f}x the peer")
     million = 1_000_000 / build["documents"]
     print(f"  1,000,000 documents: about {per_doc_disk * 1e6 / 1e9:.1f} GB on disk "
-          f"(database {build['db_bytes'] * million / 1e9:.1f} GB + look-up {build['lookup_bytes'] * million / 1e9:.1f} GB); "
+          f"(database {build['db_bytes'] * million / 1e9:.1f} GB + segments {build['segment_bytes'] * million / 1e9:.1f} GB); "
           f"build memory stays at the batch size (measured {build['peak_mb']:.0f} MB here)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

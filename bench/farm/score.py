@@ -242,26 +242,31 @@ def republished(index_path: str, ids: set[str], min_shared: int = 1) -> dict[str
     """For each of ``ids``, the other indexed documents that hold at least ``min_shared`` of
     its sentences word for word (wire copy republished under another outlet's name; the generator
     takes one shared sentence as the mark of it too, see Pool.stitch_sources), found by
-    exact sentence hashes in the index's own sentence table, independently of tracing."""
+    exact sentence hashes over the index's own sentences, independently of tracing."""
     import duckdb
+    import pyarrow as pa
 
-    from unspun.provenance.index import SID_BITS
+    from unspun import SourceIndex
 
-    con = duckdb.connect(index_path, read_only=True)
+    with SourceIndex(index_path, read_only=True) as index:
+        ids_, texts = [], []
+        for did, _, text in index.sentence_texts():
+            if len(text) >= 40:
+                ids_.append(did)
+                texts.append(text)
+    con = duckdb.connect()
     try:
-        con.execute("CREATE TEMP TABLE wanted (id VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?)", [[i] for i in sorted(ids)])
+        con.register("sentences", pa.table({"id": ids_, "text": texts}))
+        con.register("wanted", pa.table({"id": sorted(ids)}))
         rows = con.execute(
-            f"""
+            """
             WITH sh AS (
-                SELECT sid >> {SID_BITS} AS doc,
-                       hash(lower(trim(regexp_replace(text, '[^A-Za-z0-9]+', ' ', 'g')))) AS h
-                FROM sentences WHERE length(text) >= 40),
-            mine AS (
-                SELECT DISTINCT d.id, sh.h FROM sh JOIN documents d USING (doc) JOIN wanted w ON w.id = d.id)
-            SELECT mine.id, d.id, count(DISTINCT mine.h)
-            FROM mine JOIN sh USING (h) JOIN documents d ON d.doc = sh.doc
-            WHERE d.id <> mine.id
+                SELECT id, hash(lower(trim(regexp_replace(text, '[^A-Za-z0-9]+', ' ', 'g')))) AS h
+                FROM sentences),
+            mine AS (SELECT DISTINCT sh.id, sh.h FROM sh JOIN wanted USING (id))
+            SELECT mine.id, sh.id, count(DISTINCT mine.h)
+            FROM mine JOIN sh USING (h)
+            WHERE sh.id <> mine.id
             GROUP BY 1, 2 HAVING count(DISTINCT mine.h) >= ?
             """,
             [min_shared],

@@ -58,6 +58,18 @@ def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     return ops
 
 
+def kept_words(a: list[str], b: list[str]) -> int:
+    """How many words of ``a`` ``b`` keeps in order (their longest common subsequence): the
+    ``kept`` of their alignment, for a microsecond, without the alignment."""
+    return (len(a) + len(b) - Indel.distance(a, b)) // 2
+
+
+def similarity_of(kept: int, a_words: int, b_words: int) -> float:
+    """An alignment's similarity: the share of the two sentences' words kept."""
+    total = a_words + b_words
+    return round(2.0 * kept / total, 4) if total else 0.0
+
+
 def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> Alignment:
     """:func:`align` with both sentences' :func:`~unspun.provenance.tokens.tokens` already
     computed (a trace aligns one sentence against several references)."""
@@ -66,8 +78,7 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
     ops = opcodes(a_keys, b_keys)
     kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
     kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
-    total = len(a_keys) + len(b_keys)
-    similarity = 2.0 * kept / total if total else 0.0
+    similarity = similarity_of(kept, len(a_keys), len(b_keys))
     groups = _merge_figures(ops, a_keys, b_keys)
     edits: list[dict] = []
     numbers: list[dict] = []
@@ -91,7 +102,7 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
         else:
             edits.append({"op": "ins", "from": None, "to": to})
     status = "copied" if a_keys == b_keys else "spun"
-    return Alignment(status, round(similarity, 4), edits, numbers, kept, kept_anchors, len(a_keys))
+    return Alignment(status, similarity, edits, numbers, kept, kept_anchors, len(a_keys))
 
 
 _UNIT_WORDS = frozenset(

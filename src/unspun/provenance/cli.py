@@ -13,9 +13,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "index",
         help="build or extend a reference index of real articles, for check --sources",
-        description="Add documents to a reference index (a DuckDB file). A document whose id is "
-        "already there replaces it. Each batch is committed as it is written, so a stopped run "
-        "leaves a usable index.",
+        description="Add documents to a reference index (a DuckDB file, with its sentences and "
+        "postings in DB.segments/ beside it). A document whose id is already there replaces it. "
+        "Each batch is committed as it is written, so a stopped run leaves a usable index.",
     )
     p.add_argument("db", help="the index file (created when missing)")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
@@ -99,6 +99,5 @@ def _print_stats(s: dict) -> None:
     print(f"sentences   {s['sentences']:,}")
     print(f"postings    {s['postings']:,}")
     print(f"text        {s['text_bytes'] / 1e6:,.1f} MB")
-    print(f"on disk     {s['disk_bytes'] / 1e6:,.1f} MB")
-    if s.get("lookup_bytes"):
-        print(f"look-up     {s['lookup_bytes'] / 1e6:,.1f} MB (sorted files made by the first trace)")
+    print(f"on disk     {s['disk_bytes'] / 1e6:,.1f} MB (database {s['database_bytes'] / 1e6:,.1f} MB, "
+          f"{s['segments']} segment{'s' if s['segments'] != 1 else ''} {s['segment_bytes'] / 1e6:,.1f} MB)")

@@ -1,24 +1,25 @@
-"""The reference index: documents, their sentences with spans, and retrieval postings, in one
-embedded DuckDB file; and tracing an article's sentences back to it.
+"""The reference index: documents, their sentences with spans, and retrieval postings; and
+tracing an article's sentences back to it.
 
-Layout (one row per item, no secondary indexes, so that inserts stay streaming-fast):
+The DuckDB file is the catalogue:
 
 - ``documents(doc, id, url, title, outlet, date, sentences, bytes)``: ``doc`` is an internal
-  number, ``id`` the caller's id.
-- ``sentences(sid, start, stop, text)``: ``sid = doc * 2**16 + sentence number``, so that a
-  document's sentences and postings are found, and replaced, by a range of ``sid``.
-- ``postings(sid, keys)``: a sentence's retrieval keys (see :mod:`unspun.provenance.tokens`),
-  as one list per sentence: DuckDB packs a list's 32-bit values tightly, where a row per key
-  also stored each key's sentence (a third less on disk).
+  number, ``id`` the caller's id. A sentence's id is ``doc * 2**16 + its number``.
+- ``segments(segment, level, first_doc, last_doc, documents, sentences, postings, dictionary)``:
+  the segments holding the sentences and postings (see :mod:`unspun.provenance.segments`).
+- ``dictionaries(id, data)``: the zstd dictionary the sentences' text is compressed with.
+- ``meta(name, value)``: the layout (``schema``) and the ``generation``, counted up by each write.
 
-Each batch of documents is written in one transaction: a run stopped at any point leaves the
-batches before it, whole, and nothing of the batch it was in.
+Each batch of documents is written as a segment, then listed in one transaction with its
+documents: a run stopped at any point leaves the batches before it, whole, and nothing of the
+batch it was in (a segment written but not listed is removed at the next opening).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,11 +29,12 @@ import numpy as np
 
 from unspun.doc import Document, parse
 from unspun.errors import InputError
-from unspun.provenance.align import align_tokens, has_digit
+from unspun.provenance import segments
+from unspun.provenance.align import align_tokens, has_digit, kept_words, similarity_of
+from unspun.provenance.segments import SID_BITS
 from unspun.provenance.tokens import keys_of, retrieval_keys_batch, tokens
 
-SCHEMA_VERSION = "2"
-SID_BITS = 16
+SCHEMA_VERSION = "3"
 MAX_SENTENCES = (1 << SID_BITS) - 1
 #: Documents written per transaction.
 BATCH = 500
@@ -68,11 +70,12 @@ QUOTE_FRAME_KEPT = 0.3
 MIN_ARTICLE = 3
 
 _TABLES = """
-CREATE TABLE IF NOT EXISTS meta (name VARCHAR, value VARCHAR);
-CREATE TABLE IF NOT EXISTS documents (doc BIGINT, id VARCHAR, url VARCHAR, title VARCHAR,
+CREATE TABLE meta (name VARCHAR, value VARCHAR);
+CREATE TABLE documents (doc BIGINT, id VARCHAR, url VARCHAR, title VARCHAR,
     outlet VARCHAR, date VARCHAR, sentences INTEGER, bytes BIGINT);
-CREATE TABLE IF NOT EXISTS sentences (sid BIGINT, start INTEGER, stop INTEGER, text VARCHAR);
-CREATE TABLE IF NOT EXISTS postings (sid BIGINT, keys UINTEGER[]);
+CREATE TABLE segments (segment INTEGER, level INTEGER, first_doc BIGINT, last_doc BIGINT,
+    documents INTEGER, sentences BIGINT, postings BIGINT, dictionary INTEGER);
+CREATE TABLE dictionaries (id INTEGER, data BLOB);
 """
 
 _FIELDS = ("url", "title", "outlet", "date")
@@ -98,8 +101,9 @@ def prepare(record: dict) -> _Prepared:
 
 
 class SourceIndex:
-    """A reference index in a DuckDB file. ``read_only=True`` lets many processes open it at
-    once (none of them may write meanwhile)."""
+    """A reference index: a DuckDB file (the catalogue) and its segments beside it, in
+    ``<path>.segments/`` (see :mod:`unspun.provenance.segments`). ``read_only=True`` lets
+    many processes open it at once (none of them may write meanwhile)."""
 
     def __init__(self, path: str | os.PathLike, read_only: bool = False) -> None:
         import duckdb
@@ -112,22 +116,26 @@ class SourceIndex:
             self._con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise InputError(self.path, f"cannot open the index ({e})") from None
-        if read_only:
-            tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if not {"documents", "sentences", "postings"} <= tables:
-                self._con.close()
-                raise InputError(self.path, "not an unspun index (its tables are missing)")
-        else:
-            self._con.execute(_TABLES)
-            if not self._con.execute("SELECT 1 FROM meta WHERE name = 'schema'").fetchall():
+        tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if read_only and not {"meta", "documents"} <= tables:
+            self._con.close()
+            raise InputError(self.path, "not an unspun index (its tables are missing)")
+        if not read_only:
+            if "meta" not in tables:
+                self._con.execute(_TABLES)
                 self._con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')", [SCHEMA_VERSION])
         row = self._con.execute("SELECT value FROM meta WHERE name = 'schema'").fetchall()
         if row and row[0][0] != SCHEMA_VERSION:
             self._con.close()
             raise InputError(self.path, f"an index of layout {row[0][0]}, this unspun reads layout "
                                         f"{SCHEMA_VERSION}: build it again (unspun index DB INPUT...)")
+        # An index with no file keeps its segments here; a file's are in its folder.
+        self._root = None if self.path == ":memory:" else Path(self.path + ".segments")
+        self._memory: dict[int, segments.Segment] = {}
+        if not read_only:
+            self._remove_unlisted()
         self._next_doc = None
-        self._lookup = None
+        self._reader: segments.Reader | None = None
         self._generation: int | None = None
 
     # ------------------------------------------------------------------------------------
@@ -140,7 +148,7 @@ class SourceIndex:
         self.close()
 
     def close(self) -> None:
-        self._lookup = None
+        self._reader = None
         if self._con is not None:
             self._con.close()
             self._con = None
@@ -151,7 +159,8 @@ class SourceIndex:
     def add(self, records: Iterable[dict], batch: int = BATCH, progress=None) -> int:
         """Add documents (dicts with ``id`` and ``text``, optionally url, title, outlet and date),
         a batch per transaction. A document whose id is already there replaces it. Returns the
-        number of documents written. ``progress(n_docs, n_bytes)`` is called after each batch."""
+        number of documents written. ``progress(n_docs, n_bytes)`` is called after each batch.
+        At the end the segments are merged into one (see :mod:`.segments`)."""
         if self.read_only:
             raise InputError(self.path, "opened read-only: cannot add documents")
         pending: dict[str, _Prepared] = {}
@@ -165,6 +174,8 @@ class SourceIndex:
                 pending = {}
         if pending:
             written += self._write(list(pending.values()), progress)
+        if written:
+            self._compact(everything=True)
         return written
 
     def _write(self, docs: list[_Prepared], progress) -> int:
@@ -172,114 +183,213 @@ class SourceIndex:
 
         con = self._con
         if self._next_doc is None:
-            self._next_doc = (con.execute("SELECT coalesce(max(doc), -1) + 1 FROM documents").fetchall()[0][0])
-        ids = pa.table({"id": [d.id for d in docs]})
-        # The retrieval keys of the whole batch at once (numpy's cost per call, paid once), each
-        # sentence's together: ``key_counts[j]`` keys belong to the ``key_owners[j]``-th sentence.
+            # Past every number in use, a replaced document's too (its sentences stay in a
+            # segment until the next merge).
+            self._next_doc = con.execute(
+                "SELECT greatest((SELECT coalesce(max(doc), -1) FROM documents),"
+                " (SELECT coalesce(max(last_doc), -1) FROM segments)) + 1").fetchall()[0][0]
+        # The retrieval keys of the whole batch at once (numpy's cost per call, paid once):
+        # ``owners[j]`` is the row of the sentence key ``j`` belongs to.
         keys, owners = retrieval_keys_batch([w for d in docs for w in d.words])
-        keys = keys[np.argsort(owners, kind="stable")]
-        key_owners, key_counts = np.unique(owners, return_counts=True)
+        texts = [t for d in docs for _, _, t in d.sentences]
+        dict_id, zdict, new_dict = self._dictionary(texts)
+        compress = segments.compressor(zdict)
+        frames = [compress(t.encode("utf-8", "surrogatepass")) for t in texts]
+        first_doc = doc_no = self._next_doc
+        d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
+        for d in docs:
+            d_cols["doc"].append(doc_no)
+            d_cols["id"].append(d.id)
+            for name, value in zip(_FIELDS, d.fields):
+                d_cols[name].append(value)
+            d_cols["sentences"].append(len(d.sentences))
+            d_cols["bytes"].append(d.bytes)
+            doc_no += 1
+        documents = pa.table({
+            "doc": pa.array(d_cols["doc"], pa.int64()), "id": d_cols["id"],
+            **{f: pa.array(d_cols[f], pa.string()) for f in _FIELDS},
+            "sentences": pa.array(d_cols["sentences"], pa.int32()),
+            "bytes": pa.array(d_cols["bytes"], pa.int64()),
+        })
+        number = self._next_segment()
+        segment = segments.from_batch(
+            number, dict_id,
+            documents.select(["doc", "sentences", "id", "url", "title", "outlet"]).rename_columns(
+                ["doc", "count", "id", "url", "title", "outlet"]),
+            [s for d in docs for s, _, _ in d.sentences], [e for d in docs for _, e, _ in d.sentences],
+            frames, keys, owners)
+        folder = segments.save(segment, self._root) if self._root is not None else None
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("batch_ids", ids)
-            old = [r[0] for r in con.execute(
-                "SELECT doc FROM documents JOIN batch_ids USING (id)").fetchall()]
+            con.register("batch_ids", pa.table({"id": d_cols["id"]}))
+            con.execute("DELETE FROM documents WHERE id IN (SELECT id FROM batch_ids)")
             con.unregister("batch_ids")
-            if old:
-                old_t = pa.table({"doc": old})
-                con.register("old_docs", old_t)
-                con.execute(f"DELETE FROM postings WHERE (sid >> {SID_BITS}) IN (SELECT doc FROM old_docs)")
-                con.execute(f"DELETE FROM sentences WHERE (sid >> {SID_BITS}) IN (SELECT doc FROM old_docs)")
-                con.execute("DELETE FROM documents WHERE doc IN (SELECT doc FROM old_docs)")
-                con.unregister("old_docs")
-            doc_no = self._next_doc
-            d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
-            s_sid, s_start, s_stop, s_text = [], [], [], []
-            for d in docs:
-                d_cols["doc"].append(doc_no)
-                d_cols["id"].append(d.id)
-                for name, value in zip(_FIELDS, d.fields):
-                    d_cols[name].append(value)
-                d_cols["sentences"].append(len(d.sentences))
-                d_cols["bytes"].append(d.bytes)
-                base = doc_no << SID_BITS
-                for i, (start, stop, text) in enumerate(d.sentences):
-                    s_sid.append(base + i)
-                    s_start.append(start)
-                    s_stop.append(stop)
-                    s_text.append(text)
-                doc_no += 1
-            tables = {
-                "documents": pa.table({
-                    "doc": pa.array(d_cols["doc"], pa.int64()), "id": d_cols["id"],
-                    **{f: pa.array(d_cols[f], pa.string()) for f in _FIELDS},
-                    "sentences": pa.array(d_cols["sentences"], pa.int32()),
-                    "bytes": pa.array(d_cols["bytes"], pa.int64()),
-                }),
-                "sentences": pa.table({
-                    "sid": pa.array(s_sid, pa.int64()), "start": pa.array(s_start, pa.int32()),
-                    "stop": pa.array(s_stop, pa.int32()), "text": pa.array(s_text, pa.string()),
-                }),
-                "postings": pa.table({
-                    "sid": pa.array(np.asarray(s_sid, dtype=np.int64)[key_owners]),
-                    "keys": pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(key_counts)].astype(np.int32)),
-                                                     pa.array(keys, pa.uint32())),
-                }),
-            }
-            for name, table in tables.items():
-                con.register("batch_rows", table)
-                con.execute(f"INSERT INTO {name} SELECT * FROM batch_rows")
-                con.unregister("batch_rows")
-            con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE name = 'generation'")
+            con.register("batch_rows", documents)
+            con.execute("INSERT INTO documents SELECT * FROM batch_rows")
+            con.unregister("batch_rows")
+            if new_dict:
+                con.execute("INSERT INTO dictionaries VALUES (?, ?)", [dict_id, zdict])
+            con.execute("INSERT INTO segments VALUES (?, 0, ?, ?, ?, ?, ?, ?)",
+                        [number, first_doc, doc_no - 1, len(docs), segment.sentences, segment.postings, dict_id])
+            self._bump(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
             raise
+        if self._root is None:
+            self._memory[number] = segment
         self._next_doc = doc_no
-        self._generation = None
         if progress is not None:
             progress(len(docs), sum(d.bytes for d in docs))
+        self._compact(everything=False)
         return len(docs)
+
+    def _bump(self, con) -> None:
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE name = 'generation'")
+        self._generation = None
+
+    def _dictionary(self, texts: list[str]) -> tuple[int, bytes, bool]:
+        """The index's text dictionary (id, data, whether it is new): trained on the first
+        batch with enough sentences; until then the text is compressed without one."""
+        row = self._con.execute("SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1").fetchall()
+        if row:
+            return int(row[0][0]), bytes(row[0][1]), False
+        zdict = segments.train_dictionary(texts)
+        return (1, zdict, True) if zdict else (0, b"", False)
+
+    def _next_segment(self) -> int:
+        return self._con.execute("SELECT coalesce(max(segment), 0) + 1 FROM segments").fetchall()[0][0]
+
+    def _compact(self, everything: bool) -> None:
+        """Merge segments: FANIN of one level into one of the next; with ``everything``, all
+        of them into one (and a lone segment holding replaced documents, to drop them)."""
+        while True:
+            listed = self._con.execute(
+                "SELECT segment, level, first_doc, last_doc, documents FROM segments ORDER BY first_doc").fetchall()
+            if everything:
+                live = self._live_count(listed[0][2], listed[-1][3]) if listed else 0
+                if len(listed) > 1 or (listed and listed[0][4] != live):
+                    self._merge(listed, max(r[1] for r in listed))
+                return
+            by_level: dict[int, list] = {}
+            for r in listed:
+                by_level.setdefault(r[1], []).append(r)
+            full = next((rows for level, rows in sorted(by_level.items()) if len(rows) >= segments.FANIN), None)
+            if full is None:
+                return
+            self._merge(full[: segments.FANIN], full[0][1] + 1)
+
+    def _live_count(self, first: int, last: int) -> int:
+        return self._con.execute("SELECT count(*) FROM documents WHERE doc BETWEEN ? AND ?", [first, last]).fetchall()[0][0]
+
+    def _merge(self, listed: list[tuple], level: int) -> None:
+        con = self._con
+        first, last = listed[0][2], listed[-1][3]
+        held = sum(r[4] for r in listed)
+        live = None
+        if self._live_count(first, last) != held:  # some were replaced since: leave them out
+            live = np.asarray([r[0] for r in con.execute(
+                "SELECT doc FROM documents WHERE doc BETWEEN ? AND ? ORDER BY doc", [first, last]).fetchall()], np.int64)
+        zdicts = self._dictionaries()
+        parts = [self._segment(r[0]) for r in listed]
+        number = self._next_segment()
+        merged = segments.merge(parts, number, live, zdicts, max(zdicts, default=0), self._root)
+        n_docs = len(merged.doc)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM segments WHERE segment IN ({', '.join(str(r[0]) for r in listed)})")
+            con.execute("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [number, level, int(merged.doc[0]) if n_docs else first, int(merged.doc[-1]) if n_docs else last,
+                         n_docs, merged.sentences, merged.postings, merged.dictionary])
+            self._bump(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            if self._root is not None:
+                shutil.rmtree(self._root / str(number), ignore_errors=True)
+            raise
+        self._reader = None
+        for r in listed:
+            if self._root is None:
+                self._memory.pop(r[0], None)
+            else:
+                shutil.rmtree(self._root / str(r[0]), ignore_errors=True)
+        if self._root is None:
+            self._memory[number] = merged
+
+    def _remove_unlisted(self) -> None:
+        """Segment folders the catalogue does not list: a run stopped between writing a
+        segment and committing it, or between committing a merge and removing its parts."""
+        if self._root is None or not self._root.is_dir():
+            return
+        listed = {str(r[0]) for r in self._con.execute("SELECT segment FROM segments").fetchall()}
+        for f in self._root.iterdir():
+            if f.name not in listed:
+                shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
+
+    def _dictionaries(self) -> dict[int, bytes]:
+        return {int(i): bytes(d) for i, d in self._con.execute("SELECT id, data FROM dictionaries").fetchall()}
+
+    def _segment(self, number: int) -> segments.Segment:
+        if self._root is None:
+            return self._memory[number]
+        dictionary = self._con.execute("SELECT dictionary FROM segments WHERE segment = ?", [number]).fetchall()[0][0]
+        folder = self._root / str(number)
+        try:
+            return segments.load(folder, number, dictionary)
+        except (OSError, ValueError, KeyError) as e:
+            raise InputError(self.path, f"its segment {folder} cannot be read ({e}): build the index again") from None
 
     # ------------------------------------------------------------------------------------
     # Reading
 
     def stats(self) -> dict:
         con = self._con
-        docs, size = con.execute("SELECT count(*), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
-        sentences = con.execute("SELECT count(*) FROM sentences").fetchall()[0][0]
-        postings = con.execute("SELECT coalesce(sum(len(keys)), 0) FROM postings").fetchall()[0][0]
-        disk = lookup = 0
-        if self.path != ":memory:":
+        docs, sentences, size = con.execute(
+            "SELECT count(*), coalesce(sum(sentences), 0), coalesce(sum(bytes), 0) FROM documents").fetchall()[0]
+        n_segments, postings = con.execute("SELECT count(*), coalesce(sum(postings), 0) FROM segments").fetchall()[0]
+        database = segment_bytes = 0
+        if self._root is not None:
             for p in (Path(self.path), Path(self.path + ".wal")):
                 if p.exists():
-                    disk += p.stat().st_size
-            root = Path(self.path + ".lookup")
-            if root.is_dir():
-                lookup = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
-        return {"documents": docs, "sentences": sentences, "postings": postings, "text_bytes": int(size),
-                "disk_bytes": disk, "lookup_bytes": lookup, "path": self.path}
+                    database += p.stat().st_size
+            if self._root.is_dir():
+                segment_bytes = sum(f.stat().st_size for f in self._root.rglob("*") if f.is_file())
+        return {"documents": docs, "sentences": int(sentences), "postings": int(postings), "text_bytes": int(size),
+                "segments": n_segments, "database_bytes": database, "segment_bytes": segment_bytes,
+                "disk_bytes": database + segment_bytes, "path": self.path}
 
     def generation(self) -> int:
-        """Counted up by every batch written; no other process writes while this one has the
-        file open (DuckDB's file lock), so the count read at opening stays true."""
+        """Counted up by every batch written and every merge; no other process writes while
+        this one has the file open (DuckDB's file lock), so the count read at opening stays
+        true."""
         if self._generation is None:
             row = self._con.execute("SELECT value FROM meta WHERE name = 'generation'").fetchall()
             row = row[0] if row else None
             self._generation = int(row[0]) if row else 0
         return self._generation
 
-    def _lookup_table(self):
-        """The read side of the index for the current generation (see :mod:`.lookup`)."""
-        from unspun.provenance.lookup import Lookup
-
+    def _lookup_table(self) -> segments.Reader:
+        """The segments of the current generation, read together."""
         gen = self.generation()
-        if self._lookup is None or self._lookup.generation != gen:
-            self._lookup = Lookup.open(self._con, self.path, gen)
-        return self._lookup
+        if self._reader is None or self._reader.generation != gen:
+            listed = self._con.execute("SELECT segment, documents FROM segments").fetchall()
+            held = sum(r[1] for r in listed)
+            live = None
+            if held != len(self):  # replaced documents still in a segment
+                live = np.asarray([r[0] for r in self._con.execute(
+                    "SELECT doc FROM documents ORDER BY doc").fetchall()], np.int64)
+            self._reader = segments.Reader([self._segment(r[0]) for r in listed], self._dictionaries(), live, gen)
+        return self._reader
 
     def __len__(self) -> int:
         return self._con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+
+    def sentence_texts(self):
+        """Every indexed sentence: (document id, sentence number, text), in index order."""
+        return self._lookup_table().texts()
 
     def trace(self, article: Document | str, *, only: Iterable[int] | None = None,
               exclude: Iterable[str] = ()) -> list[dict | None]:
@@ -327,22 +437,24 @@ class SourceIndex:
             for n, row in enumerate(cands):  # most shared keys first
                 theirs = mine if n == same else keys_of(row[4])
                 if theirs == mine:
-                    ranked = [(2.0, row)]
+                    ranked = [(2.0, row, theirs)]
                     break
                 # Word-set overlap: cheap, and close enough to choose which ones to align.
                 other = set(theirs)
-                ranked.append((2 * len(mine_set & other) / (len(mine_set) + len(other)), row))
+                ranked.append((2 * len(mine_set & other) / (len(mine_set) + len(other)), row, theirs))
             ranked.sort(key=lambda x: -x[0])
-            for overlap, row in ranked[:ALIGNED]:
+            for overlap, row, theirs in ranked[:ALIGNED]:
                 if overlap < MIN_SIMILARITY - 0.15:
                     break
-                _, sid, start, stop, ref, position = row
+                if not _close_enough(kept_words(theirs, mine), len(theirs), len(mine)):
+                    continue  # the alignment would be turned down: not worth making
+                _, sid, start, stop, ref, doc_no = row
                 if mine_tokens is None:
                     mine_tokens = tokens(texts[qi])
                 a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
                 if not _matches(a, texts[qi], ref):
                     continue
-                best[qi] = (a, start, stop, ref, *lookup.document(position))
+                best[qi] = (a, start, stop, ref, *lookup.document(doc_no))
                 sids[qi] = sid
                 break
         self._fill_between(doc, wanted, best, sids, mine_keys)
@@ -399,16 +511,18 @@ class SourceIndex:
                 row = lookup.sentence(sids[neighbour] + step * distance)
                 if row is None:
                     break
-                sid, start, stop, ref, position = row
-                ref_tokens = tokens(ref)
-                theirs = ref_tokens[0]
+                sid, start, stop, ref, doc_no = row
+                theirs = keys_of(ref)
                 if short and not _same_but_figures(theirs, mine):
                     continue
-                mine_tokens = mine_tokens or tokens(text)
-                a = align_tokens(ref, ref_tokens, text, mine_tokens)
                 floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
+                if not (short or theirs == mine
+                        or _close_enough(kept_words(theirs, mine), len(theirs), len(mine), floor)):
+                    continue  # the alignment would be turned down: not worth making
+                mine_tokens = mine_tokens or tokens(text)
+                a = align_tokens(ref, tokens(ref), text, mine_tokens)
                 if short or theirs == mine or _matches(a, text, ref, floor):
-                    return (a, start, stop, ref, *lookup.document(position)), sid
+                    return (a, start, stop, ref, *lookup.document(doc_no)), sid
         return None
 
 
@@ -419,14 +533,23 @@ def _same_but_figures(theirs: list[str], mine: list[str]) -> bool:
     )
 
 
+def _close_enough(kept: int, ref_words: int, words: int | None, floor: float = MIN_SIMILARITY,
+                  similarity: float | None = None) -> bool:
+    """The first test of :func:`_matches`, on the number of words kept alone (and the
+    sentences' lengths), so that it can be made before the alignment: the similarity reaches
+    the floor, or the reference sentence is kept nearly whole inside the other."""
+    if similarity is None:
+        similarity = similarity_of(kept, ref_words, words)
+    return similarity >= floor or (kept >= MIN_CONTAINED and kept >= CONTAINED_SHARE * ref_words)
+
+
 def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
     """Whether an alignment shows a copy or a spin rather than a chance resemblance. A copy
     needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference sentence kept nearly
     whole inside a longer one (two sentences joined into one, a clause added) counts however
     much was added. A spin whose words in common are the quotation and not the words around
     it is two outlets quoting one speaker, not one copying the other."""
-    contained = a.kept >= MIN_CONTAINED and a.kept >= CONTAINED_SHARE * a.ref_words
-    if a.similarity < floor and not contained:
+    if not _close_enough(a.kept, a.ref_words, None, floor, a.similarity):
         return False
     if a.status == "copied":
         return True

@@ -1,0 +1,107 @@
+"""The segments the index keeps its sentences and postings in: written per batch, merged as
+they pile up and at the end of each add, read together while there are several, and what
+a stopped run leaves of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unspun import SourceIndex
+from unspun.doc import parse
+
+
+def _probes(docs: list[dict], every: int = 9) -> list[str]:
+    """A long sentence from every ``every``-th document."""
+    out = []
+    for d in docs[::every]:
+        text = d["text"]
+        out += [text[s.start : s.end] for s in parse(text).sentences if len(text[s.start : s.end].split()) >= 10][:1]
+    return out
+
+
+def _traces(index: SourceIndex, probes: list[str]) -> list:
+    return [index.trace(p)[0] for p in probes]
+
+
+def _segment_folders(path: Path) -> list[str]:
+    return sorted(f.name for f in Path(str(path) + ".segments").iterdir())
+
+
+def test_small_batches_merged_along_the_way_index_as_one_batch(tmp_path, docs):
+    """Forty batches of five documents make forty segments, merged eight at a time and into
+    one at the end: the same counts, the same postings and the same traces as one batch."""
+    probes = _probes(docs)
+    with SourceIndex(tmp_path / "one.duckdb") as one, SourceIndex(tmp_path / "many.duckdb") as many:
+        one.add(docs, batch=len(docs))
+        many.add(docs, batch=5)
+        a, b = one.stats(), many.stats()
+        for key in ("documents", "sentences", "postings", "text_bytes"):
+            assert a[key] == b[key]
+        assert a["segments"] == b["segments"] == 1
+        assert _traces(many, probes) == _traces(one, probes)
+        assert sum(t is not None for t in _traces(one, probes)) >= len(probes) - 1
+    assert len(_segment_folders(tmp_path / "many.duckdb")) == 1
+
+
+def test_several_segments_are_read_together_until_merged(tmp_path, docs):
+    """Between batches (a run stopped before its end leaves them so) the index is several
+    segments: a trace reads them all, a replaced document is not traced to, and the next
+    add merges them into one without the replaced document's sentences."""
+    path = tmp_path / "r.duckdb"
+    probes = _probes(docs[:60], every=3)
+    with SourceIndex(path) as index:
+        for start in range(0, 60, 10):
+            index._write([_prepared(d) for d in docs[start : start + 10]], None)
+        assert index.stats()["segments"] == 6
+        first = _traces(index, probes)
+        assert sum(t is not None for t in first) >= len(probes) - 1
+        # Replace docs[0] with the text of docs[1]: its old sentences stay in a segment, unread.
+        index._write([_prepared(dict(docs[1], id=docs[0]["id"]))], None)
+        old = index.trace(probes[0])[0]
+        assert old is None or old["document"]["id"] != docs[0]["id"]
+        index.add(docs[60:70])
+        assert index.stats()["segments"] == 1
+        after = index.stats()
+    with SourceIndex(tmp_path / "fresh.duckdb") as fresh:
+        fresh.add([dict(docs[1], id=docs[0]["id"]), *docs[1:70]])
+        expect = fresh.stats()
+    for key in ("documents", "sentences", "postings"):
+        assert after[key] == expect[key]
+
+
+def test_the_first_batches_compressed_without_a_dictionary_are_merged_with_one(tmp_path, docs):
+    """A first batch too small to train the text's dictionary is compressed without one; the
+    merge after a larger batch compresses it with the dictionary, and its text reads back."""
+    path = tmp_path / "d.duckdb"
+    probes = _probes(docs[:5], every=1)
+    with SourceIndex(path) as index:
+        index.add(docs[:5])
+        assert index._dictionaries() == {}
+        index.add(docs[5:])
+        assert list(index._dictionaries()) == [1]
+        traced = _traces(index, probes)
+    assert [t["match"]["text"] for t in traced] == probes
+
+
+def test_segment_folders_not_listed_are_removed_at_opening(tmp_path, docs):
+    """A run stopped after writing a segment's files but before listing it leaves a folder
+    the catalogue does not know: the next writer removes it and the index reads as before."""
+    path = tmp_path / "o.duckdb"
+    with SourceIndex(path) as index:
+        index.add(docs[:20])
+        expect = index.stats()
+    root = Path(str(path) + ".segments")
+    (root / "99").mkdir()
+    (root / "99" / "low").write_bytes(b"\0" * 64)
+    (root / ".build-x").mkdir()
+    with SourceIndex(path) as index:
+        assert index.stats()["documents"] == expect["documents"]
+        assert index.trace(_probes(docs[:20])[0])[0]["document"]["id"] == docs[0]["id"]
+    left = _segment_folders(path)
+    assert "99" not in left and ".build-x" not in left and len(left) == 1
+
+
+def _prepared(record):
+    from unspun.provenance.index import prepare
+
+    return prepare(record)
