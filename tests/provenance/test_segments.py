@@ -105,3 +105,33 @@ def _prepared(record):
     from unspun.provenance.index import prepare
 
     return prepare(record)
+
+
+def test_keys_too_common_to_trace_by_are_left_out_when_merging(tmp_path, docs, monkeypatch):
+    """A key shared by more than MAX_POSTINGS sentences is skipped by a trace; a merge leaves
+    its postings out and lists it, so that a trace of the merged segment skips it too and
+    traces the same."""
+    from unspun.provenance import segments
+
+    monkeypatch.setattr(segments, "MAX_POSTINGS", 3)
+    probes = _probes(docs[:80], every=4)
+    with SourceIndex(tmp_path / "c.duckdb") as index:
+        for start in range(0, 80, 20):
+            index._write([_prepared(d) for d in docs[start : start + 20]], None)
+        before, postings = _traces(index, probes), index.stats()["postings"]
+        index._compact(everything=True)
+        merged = index._lookup_table().parts
+        assert len(merged) == 1 and len(merged[0].common) > 100
+        assert index.stats()["postings"] < postings
+        assert _traces(index, probes) == before
+        assert sum(t is not None for t in before) >= len(probes) // 2
+        # A later segment with a few postings of a listed key: the key stays skipped.
+        from unspun.provenance.tokens import retrieval_keys_batch
+
+        again = _prepared(dict(docs[0], id="again"))
+        keys = set(retrieval_keys_batch(again.words)[0].tolist()) & set(merged[0].common.tolist())
+        assert keys
+        index._write([again], None)
+        reader = index._lookup_table()
+        assert len(reader.parts) == 2
+        assert reader.candidates([0] * len(keys), sorted(keys), set(), 8) == []

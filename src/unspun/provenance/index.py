@@ -216,8 +216,7 @@ class SourceIndex:
             number, dict_id,
             documents.select(["doc", "sentences", "id", "url", "title", "outlet"]).rename_columns(
                 ["doc", "count", "id", "url", "title", "outlet"]),
-            [s for d in docs for s, _, _ in d.sentences], [e for d in docs for _, e, _ in d.sentences],
-            frames, keys, owners)
+            [s for d in docs for s, _, _ in d.sentences], frames, keys, owners)
         folder = segments.save(segment, self._root) if self._root is not None else None
         con.execute("BEGIN TRANSACTION")
         try:

@@ -9,13 +9,14 @@ rows; a binary search in a mapped file costs microseconds.
 
 A segment holds a run of documents (by number) and:
 
-- their sentences: ``start`` and ``stop`` in the document, and the text, each sentence its
-  own zstd frame (``offsets`` into ``text``) compressed against a dictionary trained on the
+- their sentences: where each starts in its document, and the text (which gives where it
+  stops), each sentence its own zstd frame (``offsets`` into ``text``) compressed against a dictionary trained on the
   index's sentences, so that a trace decompresses only the candidates it reads;
 - their postings, sorted by key and row: a posting keeps the low 16 bits of its key
   (``low``) and the sentence's row in the segment (``row``), under a ``directory`` of 65,537
   offsets by the high 16 bits (the postings of bucket ``h`` are ``directory[h]`` to
-  ``directory[h + 1]``);
+  ``directory[h + 1]``); and the keys left out (``common``, sorted), each shared by more than
+  MAX_POSTINGS sentences: a trace would skip them;
 - ``documents.arrow``: each document's number, first row and sentence count, id, url,
   title and outlet.
 
@@ -56,13 +57,13 @@ SID_BITS = 16
 #: Sentences sampled, and the dictionary's size, for the text's zstd dictionary; an index
 #: gets its dictionary from the first batch with at least DICT_MIN_SENTENCES sentences.
 _DICT_SAMPLES = 10_000
-_DICT_BYTES = 112 * 1024
+_DICT_BYTES = 256 * 1024
 DICT_MIN_SENTENCES = 1000
 _ZSTD_LEVEL = 3
 #: Postings per step of a merge.
 _MERGE_STEP = 1 << 23
 
-_ARRAYS = {"start": np.int32, "stop": np.int32, "low": np.uint16, "row": np.uint32}
+_ARRAYS = {"start": np.int32, "low": np.uint16, "row": np.uint32, "common": np.uint32}
 
 
 def _zstd_params():
@@ -112,12 +113,12 @@ class Segment:
     dictionary: int  # the id of the zstd dictionary its text was compressed with (0: none)
     documents: pa.Table  # doc, first, count, id, url, title, outlet; sorted by doc
     start: np.ndarray
-    stop: np.ndarray
     offsets: np.ndarray  # n + 1 byte offsets of the frames in ``text``
     text: np.ndarray  # uint8
     low: np.ndarray
     row: np.ndarray
     directory: np.ndarray  # 65,537 offsets into low and row
+    common: np.ndarray  # keys left out, sorted
 
     def __post_init__(self) -> None:
         self.doc = _np(self.documents.column("doc"), np.int64)
@@ -145,7 +146,7 @@ class Segment:
         return int(self.first[at]) + n
 
 
-def from_batch(number: int, dictionary: int, documents: pa.Table, start, stop, frames: list[bytes],
+def from_batch(number: int, dictionary: int, documents: pa.Table, start, frames: list[bytes],
                keys: np.ndarray, owners: np.ndarray) -> Segment:
     """A segment from one batch: ``documents`` (doc, count, id, url, title, outlet, in doc
     order, their sentences in that order), the sentences' spans and compressed text, and
@@ -158,12 +159,13 @@ def from_batch(number: int, dictionary: int, documents: pa.Table, start, stop, f
     keys = keys[order].astype(np.uint32)
     return Segment(
         number, dictionary, documents,
-        np.asarray(start, np.int32), np.asarray(stop, np.int32),
+        np.asarray(start, np.int32),
         np.r_[0, np.cumsum(lengths)].astype(np.uint64),
         np.frombuffer(b"".join(frames), np.uint8),
         keys.astype(np.uint16),  # the cast keeps the low 16 bits
         np.asarray(owners, np.int64)[order].astype(np.uint32),
         _directory(keys),
+        np.zeros(0, np.uint32),
     )
 
 
@@ -182,7 +184,7 @@ def save(segment: Segment, root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     out = _Files(tmp)
-    for name in ("start", "stop", "low", "row", "text"):
+    for name in ("start", "low", "row", "common", "text"):
         out.add(name, getattr(segment, name))
     out.finish(segment, len(segment.start), len(segment.low), segment.offsets, segment.directory)
     return _place(tmp, root, segment.number)
@@ -232,7 +234,7 @@ class _Files:
         f.write(memoryview(np.ascontiguousarray(array)).cast("B"))
 
     def finish(self, segment_like, sentences: int, postings: int, offsets: np.ndarray, directory: np.ndarray):
-        for name in ("start", "stop", "low", "row", "text"):
+        for name in ("start", "low", "row", "common", "text"):
             if name not in self._files:
                 self.add(name, np.zeros(0, np.uint8))
         offsets, directory = _smallest(np.asarray(offsets)), _smallest(np.asarray(directory))
@@ -243,7 +245,9 @@ class _Files:
             os.fsync(f.fileno())
             f.close()
         docs = segment_like.documents
-        with pa.OSFile(str(self.folder / "documents.arrow"), "wb") as f, ipc.new_file(f, docs.schema) as w:
+        options = ipc.IpcWriteOptions(compression="zstd")  # read whole at opening: no need to map it
+        with pa.OSFile(str(self.folder / "documents.arrow"), "wb") as f, \
+                ipc.new_file(f, docs.schema, options=options) as w:
             w.write_table(docs, max_chunksize=max(1, docs.num_rows))
         meta = {"format": FORMAT, "sentences": sentences, "postings": postings,
                 "offsets": offsets.dtype.name, "directory": directory.dtype.name}
@@ -296,7 +300,6 @@ def merge(parts: list[Segment], number: int, live: np.ndarray | None, zdicts: di
             tables.append(t.drop_columns(["first"]))
             kept_counts.append(_np(t.column("count"), np.int64))
             out.add("start", part.start[rows_kept])
-            out.add("stop", part.stop[rows_kept])
         documents = pa.concat_tables(tables) if tables else parts[0].documents.drop_columns(["first"])
         counts = np.concatenate(kept_counts) if kept_counts else np.zeros(0, np.int64)
         documents = documents.add_column(1, "first", pa.array(np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)))
@@ -346,7 +349,13 @@ def _merge_text(parts, new_rows, zdicts, dictionary, out) -> np.ndarray:
 def _merge_postings(parts, new_rows, out) -> tuple[np.ndarray, int]:
     """The postings of all parts, renumbered and sorted by key then row: a range of buckets
     at a time. Each part's postings are sorted already, and the parts follow each other in
-    row order, so a stable sort by key leaves each key's rows in order."""
+    row order, so a stable sort by key leaves each key's rows in order. The keys shared by
+    more than MAX_POSTINGS sentences, here or in a part's ``common`` list, are left out and
+    listed in ``common``: a trace skips them, and keeping them would cost more than a tenth
+    of the postings of a large index."""
+    common = [np.asarray(p.common, np.uint32) for p in parts if len(p.common)]
+    common = np.unique(np.concatenate(common)) if common else np.zeros(0, np.uint32)
+    new_common = []
     sizes = sum(np.diff(np.asarray(p.directory, np.int64)) for p in parts)
     per_bucket = np.zeros(_BUCKETS, np.int64)
     ends = np.cumsum(sizes)
@@ -371,11 +380,19 @@ def _merge_postings(parts, new_rows, out) -> tuple[np.ndarray, int]:
             k, r = np.concatenate(keys), np.concatenate(rows)
             order = np.argsort(k, kind="stable")
             k, r = k[order], r[order]
+            starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+            sizes_k = np.diff(np.r_[starts, len(k)])
+            frequent = k[starts[sizes_k > MAX_POSTINGS]]
+            new_common.append(frequent)
+            drop = _member(k, np.union1d(frequent, common)) if len(frequent) or len(common) else None
+            if drop is not None and drop.any():
+                k, r = k[~drop], r[~drop]
             out.add("low", k.astype(np.uint16))
             out.add("row", r.astype(np.uint32))
             per_bucket[b0:b1] = np.bincount((k >> np.uint32(BUCKET_BITS)) - b0, minlength=b1 - b0)
             total += len(k)
         b0 = b1
+    out.add("common", np.union1d(common, np.concatenate(new_common)) if new_common else common)
     return np.r_[0, np.cumsum(per_bucket)].astype(np.uint64), total
 
 
@@ -400,6 +417,8 @@ class Reader:
                        if p.postings else 1 for p in self.parts]
         self._doc_of_id: dict[str, int] | None = None
         self._documents: dict[int, tuple] = {}  # those read so far
+        common = [np.asarray(p.common, np.uint32) for p in self.parts if len(p.common)]
+        self._common = np.unique(np.concatenate(common)) if common else None
 
     def _bounds(self, n: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The postings of each key (uint32) in part ``n``: rows ``lo`` to ``hi``. A binary
@@ -434,6 +453,8 @@ class Reader:
         bounds = [self._bounds(n, keys) if p.postings else None for n, p in enumerate(self.parts)]
         total = sum(hi - lo for lo, hi in (b for b in bounds if b is not None))
         useful = (total > 0) & (total <= MAX_POSTINGS)
+        if self._common is not None:
+            useful &= ~_member(keys, self._common)
         if not useful.any():
             return []
         weight = 1.0 / np.log2(2.0 + total)
@@ -498,10 +519,10 @@ class Reader:
             p = self.parts[n]
             local = rows[idx] - self._base[n]
             unzip, data = self._unzip[p.dictionary], memoryview(p.text)
-            for j, a, b, start, stop in zip(idx.tolist(), p.offsets[local].tolist(), p.offsets[local + 1].tolist(),
-                                            p.start[local].tolist(), p.stop[local].tolist()):
-                starts[j], stops[j] = start, stop
-                texts[j] = unzip(data[a:b]).decode("utf-8", "surrogatepass")
+            for j, a, b, start in zip(idx.tolist(), p.offsets[local].tolist(), p.offsets[local + 1].tolist(),
+                                      p.start[local].tolist()):
+                texts[j] = text = unzip(data[a:b]).decode("utf-8", "surrogatepass")
+                starts[j], stops[j] = start, start + len(text)
         return sids.tolist(), starts, stops, texts, (sids >> SID_BITS).tolist()
 
     def sentence(self, sid: int) -> tuple | None:
