@@ -447,7 +447,7 @@ class SourceIndex:
                     break
                 if not _close_enough(kept_words(theirs, mine), len(theirs), len(mine)):
                     continue  # the alignment would be turned down: not worth making
-                _, sid, start, stop, ref, doc_no = row
+                _, sid, start, stop, ref, doc_no, _ = row
                 if mine_tokens is None:
                     mine_tokens = tokens(texts[qi])
                 a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)

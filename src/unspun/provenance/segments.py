@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import tempfile
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +141,7 @@ class Segment:
 
     def row_of(self, sid: int) -> int | None:
         doc, n = sid >> SID_BITS, sid & ((1 << SID_BITS) - 1)
-        at = int(np.searchsorted(self.doc, doc))
+        at = int(self.doc.searchsorted(doc))
         if at >= len(self.doc) or int(self.doc[at]) != doc or n >= int(self.count[at]):
             return None
         return int(self.first[at]) + n
@@ -412,7 +413,8 @@ class Reader:
         self.live = live
         self._unzip = {p.dictionary: decompressor(zdicts.get(p.dictionary, b"")) for p in self.parts}
         self._base = np.r_[0, np.cumsum([p.sentences for p in self.parts])].astype(np.int64)
-        self._first_doc = np.array([int(p.doc[0]) if len(p.doc) else -1 for p in self.parts], np.int64)
+        self._first_docs = [int(p.doc[0]) if len(p.doc) else -1 for p in self.parts]
+        self._first_doc = np.array(self._first_docs, np.int64)
         self._steps = [int(np.diff(np.asarray(p.directory, np.int64)).max()).bit_length() + 1
                        if p.postings else 1 for p in self.parts]
         self._doc_of_id: dict[str, int] | None = None
@@ -444,8 +446,9 @@ class Reader:
         return lo[:k], lo[k:]
 
     def candidates(self, q_i, q_key, exclude: set[str], k: int) -> list[tuple]:
-        """For each query sentence, the ``k`` indexed sentences sharing most keys with it:
-        (query index, sid, start, stop, text, document number; see :meth:`document`)."""
+        """For each query sentence, the ``k`` indexed sentences sharing most keys with it,
+        best first: (query index, sid, start, stop, text, document number (see
+        :meth:`document`), score: the keys shared, each weighted by its rarity)."""
         keys = np.asarray(q_key).astype(np.uint32)
         qi = np.asarray(q_i, dtype=np.int64)
         if not len(keys) or not any(p.postings for p in self.parts):
@@ -489,11 +492,11 @@ class Reader:
         u_q = uniq >> 40
         u_row = uniq & ((1 << 40) - 1)
         order = np.lexsort((u_row, -scores, u_q))
-        u_q, u_row = u_q[order], u_row[order]
+        u_q, u_row, scores = u_q[order], u_row[order], scores[order]
         first = np.r_[True, u_q[1:] != u_q[:-1]]
         group_start = np.maximum.accumulate(np.where(first, np.arange(len(u_q)), 0))
         sel = (np.arange(len(u_q)) - group_start) < k
-        return list(zip(u_q[sel].tolist(), *self._rows(u_row[sel])))
+        return list(zip(u_q[sel].tolist(), *self._rows(u_row[sel]), scores[sel].tolist()))
 
     def _split(self, rows: np.ndarray) -> np.ndarray:
         return np.searchsorted(self._base, rows, "right") - 1
@@ -502,6 +505,8 @@ class Reader:
         return self._sids(rows) >> SID_BITS
 
     def _sids(self, rows: np.ndarray) -> np.ndarray:
+        if len(self.parts) == 1:
+            return self.parts[0].sids(rows)
         part = self._split(rows)
         out = np.empty(len(rows), np.int64)
         for n in np.unique(part).tolist():
@@ -511,30 +516,35 @@ class Reader:
 
     def _rows(self, rows: np.ndarray) -> tuple[list, ...]:
         """sid, start, stop, text and document number of these rows."""
-        part = self._split(rows)
         sids = self._sids(rows)
         starts, stops, texts = [None] * len(rows), [None] * len(rows), [None] * len(rows)
+        part = np.zeros(len(rows), np.int64) if len(self.parts) == 1 else self._split(rows)
         for n in np.unique(part).tolist():
-            idx = np.flatnonzero(part == n)
+            idx = np.flatnonzero(part == n) if len(self.parts) > 1 else range(len(rows))
             p = self.parts[n]
-            local = rows[idx] - self._base[n]
-            unzip, data = self._unzip[p.dictionary], memoryview(p.text)
-            for j, a, b, start in zip(idx.tolist(), p.offsets[local].tolist(), p.offsets[local + 1].tolist(),
-                                      p.start[local].tolist()):
-                texts[j] = text = unzip(data[a:b]).decode("utf-8", "surrogatepass")
-                starts[j], stops[j] = start, start + len(text)
+            local = rows[idx] - self._base[n] if len(self.parts) > 1 else rows
+            for j, text, start in zip(idx, self._texts(p, local), p.start[local].tolist()):
+                texts[j], starts[j], stops[j] = text, start, start + len(text)
         return sids.tolist(), starts, stops, texts, (sids >> SID_BITS).tolist()
+
+    def _texts(self, p: Segment, local) -> list[str]:
+        unzip, data = self._unzip[p.dictionary], memoryview(p.text)
+        return [unzip(data[a:b]).decode("utf-8", "surrogatepass")
+                for a, b in zip(p.offsets[local].tolist(), p.offsets[np.asarray(local) + 1].tolist())]
 
     def sentence(self, sid: int) -> tuple | None:
         """(sid, start, stop, text, document number) of one indexed sentence, or None."""
-        n = int(np.searchsorted(self._first_doc, sid >> SID_BITS, "right")) - 1
+        doc = sid >> SID_BITS
+        n = bisect_right(self._first_docs, doc) - 1
         if n < 0:
             return None
-        row = self.parts[n].row_of(sid)
-        if row is None or (self.live is not None and not _member(np.array([sid >> SID_BITS]), self.live)[0]):
+        p = self.parts[n]
+        row = p.row_of(sid)
+        if row is None or (self.live is not None and not _member(np.array([doc]), self.live)[0]):
             return None
-        sids, starts, stops, texts, docs = self._rows(np.array([row + self._base[n]], np.int64))
-        return sids[0], starts[0], stops[0], texts[0], docs[0]
+        text = self._texts(p, [row])[0]
+        start = int(p.start[row])
+        return sid, start, start + len(text), text, doc
 
     def document(self, doc: int) -> tuple:
         """(id, url, title, outlet) of a document, by number."""
