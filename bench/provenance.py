@@ -192,9 +192,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{peer['query_cpu_ms_per_article']:.2f} ms/article query, peak {peer['peak_mb']:.0f} MB")
         print(f"  ratio, build speed: {mbps / pm:.2f}x the peer")
     million = 1_000_000 / build["documents"]
+    # Writing holds one batch; the merge at the end holds about 40 bytes per sentence (its
+    # new row numbers, offsets and spans) and one step of postings, and maps what it reads.
+    merge_gb = (40 * build["sentences"] * million + (1 << 23) * 40) / 1e9
     print(f"  1,000,000 documents: about {per_doc_disk * 1e6 / 1e9:.1f} GB on disk "
           f"(database {build['db_bytes'] * million / 1e9:.1f} GB + segments {build['segment_bytes'] * million / 1e9:.1f} GB); "
-          f"build memory stays at the batch size (measured {build['peak_mb']:.0f} MB here)")
+          f"memory: batches as here ({build['peak_mb']:.0f} MB peak), and about {merge_gb:.1f} GB of arrays "
+          f"for the final merge, plus the pages it maps")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"build": build, "parse_only": parse_only, "trace": trace, "peer": peer},
