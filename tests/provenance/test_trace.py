@@ -108,6 +108,18 @@ def test_alignment_rewrites_of_a_figure_are_one_substitution():
     assert a.status == "spun"
 
 
+def test_a_changed_figure_is_paired_across_a_word_kept_either_side_of_it():
+    """"within 24 hours of his" -> "inside of 12 hrs of his": the kept "of" can be matched
+    before or after the figure; matched before, the old and new values fall in two changes."""
+    a = align("Every senator has condemned him or renounced support for his campaign within 24 hours of his "
+              "remarks being called into question.",
+              "Each senator has actually condemned him or even renounced help for his marketing campaign inside "
+              "of 12 hrs of his remarks being known as in to question.")
+    assert a.numbers == [{"from": "24", "to": "12"}]
+    assert ("24", "12") in [(e["from"], e["to"]) for e in a.edits if e["op"] == "sub"]
+    assert a.kept == 14  # as many words kept as before the pairing
+
+
 def test_in_memory_records_trace_too(docs):
     with SourceIndex(":memory:") as index:
         index.add(docs[:5])

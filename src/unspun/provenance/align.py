@@ -75,7 +75,7 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
     computed (a trace aligns one sentence against several references)."""
     a_keys, a_spans = ref_tokens
     b_keys, b_spans = text_tokens
-    ops = opcodes(a_keys, b_keys)
+    ops = _pair_figures(opcodes(a_keys, b_keys), a_keys, b_keys)
     kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
     kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
     similarity = similarity_of(kept, len(a_keys), len(b_keys))
@@ -103,6 +103,37 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
             edits.append({"op": "ins", "from": None, "to": to})
     status = "copied" if a_keys == b_keys else "spun"
     return Alignment(status, similarity, edits, numbers, kept, kept_anchors, len(a_keys))
+
+
+def _pair_figures(ops: list[tuple], a: list[str], b: list[str]) -> list[tuple]:
+    """Where a longest common subsequence can be had two ways, take the one that puts a
+    changed figure's two sides in one change. "within 24 hours of his" -> "inside of 12 hrs
+    of his" keeps one "of" either way; matched to the first, the figure's old value is in one
+    change and its new value in the next ("within 24 hours" -> "inside", then "12 hrs of"
+    inserted), and the changed figure is missed. So a short kept run between a change with
+    a figure on one side only and an insertion (or deletion) with a figure on the other side
+    that ends with the same words is matched to those words instead."""
+    ops = list(ops)
+    n = 0
+    while n + 2 < len(ops):
+        x, e, y = ops[n], ops[n + 1], ops[n + 2]
+        k = e[2] - e[1]
+        if x[0] != "equal" and e[0] == "equal" and k <= 2:
+            x_a, x_b = _has_figure(a[x[1] : x[2]]), _has_figure(b[x[3] : x[4]])
+            if y[0] == "insert" and x_a and not x_b and _has_figure(b[y[3] : y[4] - k]) \
+                    and y[4] - y[3] > k and b[y[4] - k : y[4]] == a[e[1] : e[2]]:
+                ops[n : n + 3] = [("replace", x[1], x[2], x[3], y[4] - k), ("equal", e[1], e[2], y[4] - k, y[4])]
+                continue
+            if y[0] == "delete" and x_b and not x_a and _has_figure(a[y[1] : y[2] - k]) \
+                    and y[2] - y[1] > k and a[y[2] - k : y[2]] == b[e[3] : e[4]]:
+                ops[n : n + 3] = [("replace", x[1], y[2] - k, x[3], x[4]), ("equal", y[2] - k, y[2], e[3], e[4])]
+                continue
+        n += 1
+    return ops
+
+
+def _has_figure(keys: list[str]) -> bool:
+    return any(has_digit(k) for k in keys)
 
 
 _UNIT_WORDS = frozenset(
