@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.provenance_meter", description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, help="newspaper articles to trace (default: all)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--reuse", action="store_true",
+                    help="trace for text reuse: keep lone near-matches and shared quotations (SourceIndex.trace(reuse=True))")
     args = ap.parse_args(argv)
     root = corpora.data_dir() / "meter-corpus"
     pa = _jsonl(root / "pa_sources.jsonl")
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in news:
                 text = r["annotated_text"] or r["text"]
                 doc = parse(text, r["id"])
-                traced = index.trace(doc)
+                traced = index.trace(doc, reuse=args.reuse)
                 same = set(r["source_ids"])
                 total = sum(s.end - s.start for s in doc.sentences) or 1
                 hit = sum(s.end - s.start for s, t in zip(doc.sentences, traced) if t)
@@ -124,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "articles": len(news),
         "pa_texts": len(pa),
+        "mode": "reuse" if args.reuse else "article",
         "mean_traced_share": {LABELS[k]: round(float(shares_a[labels_a == k].mean()), 3) for k in range(3)},
         "auc_derived_vs_non": round(auc(shares, labels_a > 0), 3),
         "auc_wholly_vs_rest": round(auc(shares, labels_a == 2), 3),
@@ -134,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         "verbatim_spans_10_words": verb_spans,
         "traced_share_to_same_story": round(float(np.sum(same_shares) / max(1e-9, np.sum(shares))), 3),
     }
-    print(f"METER: {result['articles']} newspaper articles traced against {result['pa_texts']} PA texts")
+    print(f"METER: {result['articles']} newspaper articles traced against {result['pa_texts']} PA texts "
+          f"({'text-reuse' if args.reuse else 'article'} rules)")
     for k, v in result.items():
-        if k not in ("articles", "pa_texts"):
+        if k not in ("articles", "pa_texts", "mode"):
             print(f"  {k:<40} {v}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,8 @@ def test_a_shared_quotation_in_another_frame_is_not_a_copy(index):
     traced = index.trace(article)
     assert traced[0] is not None and traced[1] is not None
     assert traced[2] is None
+    # For a study of text reuse, the shared quotation is reuse all the same.
+    assert index.trace(article, reuse=True)[2]["document"]["id"] == "harbour-report"
     # The same words without quotation marks, in another frame than the mayor's "said".
     article = " ".join([
         _sentence(REPORT, 0),
@@ -110,6 +112,8 @@ def test_a_lone_near_match_in_an_article_is_let_go_but_kept_with_company(index):
     ]
     alone = index.trace(" ".join(own + [spun]))
     assert alone == [None] * 4
+    # For a study of text reuse, one borrowed sentence counts.
+    assert index.trace(" ".join(own + [spun]), reuse=True)[-1]["document"]["id"] == "harbour-report"
     with_company = index.trace(" ".join([_sentence(REPORT, 0), _sentence(REPORT, 1)] + own + [spun]))
     assert with_company[-1] is not None and with_company[-1]["status"] == "spun"
     # A single sentence on its own is not an article: its one match stands.

@@ -395,10 +395,13 @@ class SourceIndex:
         return self._lookup_table().texts()
 
     def trace(self, article: Document | str, *, only: Iterable[int] | None = None,
-              exclude: Iterable[str] = ()) -> list[dict | None]:
+              exclude: Iterable[str] = (), reuse: bool = False) -> list[dict | None]:
         """One entry per sentence of ``article``: its source (the shape of a report sentence's
         ``source``) or None. ``only``: trace just these sentence indexes (the rest get None);
-        ``exclude``: document ids not to trace to (an article's own page, say)."""
+        ``exclude``: document ids not to trace to (an article's own page, say); ``reuse``:
+        for studies of text reuse, where one borrowed sentence or a shared quotation counts,
+        keep the matches the article rules let go (a lone near-match, a spin sharing only a
+        quotation)."""
         doc = article if isinstance(article, Document) else parse(article)
         wanted = range(len(doc.sentences)) if only is None else sorted(set(only))
         out: list[dict | None] = [None] * len(doc.sentences)
@@ -457,13 +460,13 @@ class SourceIndex:
                 if mine_tokens is None:
                     mine_tokens = tokens(texts[qi])
                 a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
-                if not _matches(a, texts[qi], ref):
+                if not _matches(a, texts[qi], ref, reuse=reuse):
                     continue
                 best[qi] = (a, start, stop, ref, *lookup.document(doc_no))
                 sids[qi] = sid
                 break
-        self._fill_between(doc, wanted, best, sids, mine_keys)
-        if len(texts) >= MIN_ARTICLE:
+        self._fill_between(doc, wanted, best, sids, mine_keys, reuse)
+        if len(texts) >= MIN_ARTICLE and not reuse:
             _drop_lone_spins(best)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
             out[qi] = {
@@ -477,7 +480,8 @@ class SourceIndex:
         return out
 
 
-    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict, known: dict[int, list[str]]) -> None:
+    def _fill_between(self, doc: Document, wanted, best: dict, sids: dict, known: dict[int, list[str]],
+                      reuse: bool = False) -> None:
         """Copies come in runs: a sentence next to a traced one is looked for near the
         reference sentence its neighbour was traced to, up to NEAR sentences on. There it
         needs the usual match, or a looser one (NEXT_SIMILARITY) with the very next
@@ -498,12 +502,12 @@ class SourceIndex:
                 mine = known[i] if i in known else keys_of(text)
                 if not mine:
                     continue
-                found = self._near(text, mine, i, sids)
+                found = self._near(text, mine, i, sids, reuse)
                 if found is not None:
                     best[i], sids[i] = found
                     changed = True
 
-    def _near(self, text: str, mine: list[str], i: int, sids: dict):
+    def _near(self, text: str, mine: list[str], i: int, sids: dict, reuse: bool = False):
         lookup = self._lookup_table()
         short = len(mine) < MIN_WORDS
         mine_tokens = None  # the sentence's words with their spans, made for the first alignment
@@ -526,7 +530,7 @@ class SourceIndex:
                     continue  # the alignment would be turned down: not worth making
                 mine_tokens = mine_tokens or tokens(text)
                 a = align_tokens(ref, tokens(ref), text, mine_tokens)
-                if short or theirs == mine or _matches(a, text, ref, floor):
+                if short or theirs == mine or _matches(a, text, ref, floor, reuse):
                     return (a, start, stop, ref, *lookup.document(doc_no)), sid
         return None
 
@@ -548,7 +552,7 @@ def _close_enough(kept: int, ref_words: int, words: int | None, floor: float = M
     return similarity >= floor or (kept >= MIN_CONTAINED and kept >= CONTAINED_SHARE * ref_words)
 
 
-def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
+def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY, reuse: bool = False) -> bool:
     """Whether an alignment shows a copy or a spin rather than a chance resemblance. A copy
     needs only MIN_WORDS words; a spin must keep MIN_KEPT. A reference sentence kept nearly
     whole inside a longer one (two sentences joined into one, a clause added) counts however
@@ -558,7 +562,7 @@ def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY) -> bool:
         return False
     if a.status == "copied":
         return True
-    return a.kept >= MIN_KEPT and not _quote_carried(a, text, ref)
+    return a.kept >= MIN_KEPT and (reuse or not _quote_carried(a, text, ref))
 
 
 _QUOTE_MARKS = re.compile(r'["“”]')
