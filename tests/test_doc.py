@@ -113,3 +113,15 @@ def test_sentence_spans_are_the_parse_sentences_on_real_articles():
         assert sentence_spans(text) == [(s.start, s.end) for s in parse(text).sentences], rec["id"]
         n += 1
     assert n == 400
+
+
+def test_sentence_spans_find_pieces_the_segmenter_changed(monkeypatch):
+    """Pieces that do not put together to the line (white space dropped) are looked for in it."""
+    import unspun.doc as doc_module
+
+    real = doc_module.sentencex.segment
+    monkeypatch.setattr(doc_module.sentencex, "segment", lambda lang, text: [p.strip() for p in real(lang, text)])
+    text = "First one here.   Second one, there.\n\nThird.  Fourth!"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["First one here.", "Second one, there.", "Third.", "Fourth!"]
+    assert spans == [(s.start, s.end) for s in parse(text).sentences]

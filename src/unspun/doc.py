@@ -171,10 +171,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     without the lines, paragraphs and words that :func:`parse` also builds."""
     spans: list[tuple[int, int]] = []
     for start, end, _ in _split_lines(text):
-        if start == 0 and end == len(text):
-            spans += _line_sentences(text)
-        else:
-            spans += [(start + a, start + b) for a, b in _line_sentences(text[start:end])]
+        spans += _line_sentences(text, start, end)
     return spans
 
 
@@ -254,30 +251,30 @@ def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int,
 
 def _segment_line(text: str, line: Line, sentences: list[Sentence]) -> None:
     """Sentences of one line, as :class:`Sentence` spans into ``text``."""
-    base = line.start
-    for a, b in _line_sentences(text[base : line.end]):
-        sentences.append(Sentence(len(sentences), base + a, base + b, line.index, line.paragraph))
+    for start, end in _line_sentences(text, line.start, line.end):
+        sentences.append(Sentence(len(sentences), start, end, line.index, line.paragraph))
 
 
-def _line_sentences(line_text: str) -> list[tuple[int, int]]:
-    """Sentences of one line (its text trimmed of whitespace), as spans into it: the
-    segmentation that :func:`parse` and :func:`sentence_spans` share.
+def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of the line ``text[start:end]`` (trimmed of whitespace), as spans into
+    ``text``: the segmentation that :func:`parse` and :func:`sentence_spans` share.
 
     sentencex returns the pieces in order, whitespace kept: each piece, trimmed, is a
     sentence. When the pieces put together are the line, as they are in practice, each one's
     place follows from the lengths of those before it; otherwise each is looked for in turn.
     """
+    line_text = text if start == 0 and end == len(text) else text[start:end]
     pieces = sentencex.segment("en", line_text)
     if len(pieces) == 1 and pieces[0] == line_text:  # one sentence, the line itself
-        return [(0, len(line_text))]
+        return [(start, end)]
     out = []
     if "".join(pieces) == line_text:
-        pos = 0
+        pos = start
         for piece in pieces:
             stripped = piece.strip()
             if stripped:
-                start = pos + len(piece) - len(piece.lstrip())
-                out.append((start, start + len(stripped)))
+                at = pos + len(piece) - len(piece.lstrip())
+                out.append((at, at + len(stripped)))
             pos += len(piece)
         return out
     cursor = 0
@@ -291,7 +288,7 @@ def _line_sentences(line_text: str) -> list[tuple[int, int]]:
             stripped = line_text[cursor:].strip()
             if not stripped:
                 break
-        out.append((at, at + len(stripped)))
+        out.append((start + at, start + at + len(stripped)))
         cursor = at + len(stripped)
         if cursor >= len(line_text):
             break
