@@ -65,11 +65,6 @@ def _word_info(key: str) -> int:
     return h
 
 
-def _info(key: str) -> int:
-    h = _seen.get(key)
-    return _word_info(key) if h is None else h
-
-
 def is_anchor(key: str) -> bool:
     return bool((_seen.get(key) or _word_info(key)) & _ANCHOR)
 
@@ -144,7 +139,9 @@ def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.nda
                        dtype=np.uint64, count=int(sizes.sum()))
     unseen = info == np.uint64(_UNSEEN)
     if unseen.any():
-        info[unseen] = [_info(w) for w in compress(chain.from_iterable(sentences), unseen.tolist())]
+        new = list(compress(chain.from_iterable(sentences), unseen.tolist()))
+        values = {w: _word_info(w) for w in set(new)}  # each new word once
+        info[unseen] = np.fromiter(map(values.__getitem__, new), dtype=np.uint64, count=len(new))
     owner = np.repeat(np.arange(len(sentences)), sizes)
     is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
     h = info & np.uint64(0xFFFFFFFF)
