@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bench import corpora
-from unspun.doc import WORD, parse
+from unspun.doc import WORD, parse, sentence_spans
 
 TEXTS = {
     "blank-line paragraphs": "Title here\n\nBy Jo Bloggs\nMay 1, 2020\n\nFirst sentence. Second one.\n\nThird.",
@@ -86,3 +88,40 @@ def test_sentence_words_are_each_sentences_own_words(text):
     assert len(words) == len(set(words))
     for lists, (ids, bounds) in ((doc.sentence_words(), doc.sentence_word_ids()), (doc.line_words, doc.line_word_ids())):
         assert [[words[j] for j in ids[bounds[i] : bounds[i + 1]]] for i in range(len(lists))] == lists
+
+
+SPAN_CASES = [
+    *TEXTS.values(),
+    *WORD_CASES,
+    "",
+    "\n\n  \n",
+    "Tabs\tinside. And\u2028a line separator.\r\nA form\x0cfeed. End",
+    'Rep. Jane Roe met the U.S. envoy on Monday. "We are done," she said. Then she left.',
+]
+
+
+@pytest.mark.parametrize("text", SPAN_CASES)
+def test_sentence_spans_are_the_parse_sentences(text):
+    assert sentence_spans(text) == [(s.start, s.end) for s in parse(text).sentences]
+
+
+def test_sentence_spans_are_the_parse_sentences_on_real_articles():
+    """The sentence-only segmentation shares parse's rules: the same spans, article by article."""
+    n = 0
+    for rec in itertools.chain(corpora.allsides(300), itertools.islice(corpora.bbc(), 100)):
+        text = rec["text"]
+        assert sentence_spans(text) == [(s.start, s.end) for s in parse(text).sentences], rec["id"]
+        n += 1
+    assert n == 400
+
+
+def test_sentence_spans_find_pieces_the_segmenter_changed(monkeypatch):
+    """Pieces that do not put together to the line (white space dropped) are looked for in it."""
+    import unspun.doc as doc_module
+
+    real = doc_module.sentencex.segment
+    monkeypatch.setattr(doc_module.sentencex, "segment", lambda lang, text: [p.strip() for p in real(lang, text)])
+    text = "First one here.   Second one, there.\n\nThird.  Fourth!"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["First one here.", "Second one, there.", "Third.", "Fourth!"]
+    assert spans == [(s.start, s.end) for s in parse(text).sentences]

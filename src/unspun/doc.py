@@ -154,22 +154,25 @@ def _split_lines(text: str) -> list[tuple[int, int, bool]]:
     out = []
     blank_before = False
     pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        raw = text[pos:nl]
+    for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            start = pos + lead
+            start = pos + len(raw) - len(raw.lstrip())
             out.append((start, start + len(stripped), blank_before))
             blank_before = False
         else:
             blank_before = True
-        pos = nl + 1
+        pos += len(raw) + 1
     return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of ``text``: the spans of ``parse(text).sentences``,
+    without the lines, paragraphs and words that :func:`parse` also builds."""
+    spans: list[tuple[int, int]] = []
+    for start, end, _ in _split_lines(text):
+        spans += _line_sentences(text, start, end)
+    return spans
 
 
 def parse(text: str, name: str = "<text>", hints: dict | None = None) -> Document:
@@ -247,10 +250,35 @@ def _close_paragraph(paragraphs: list[Paragraph], lines: list[Line], first: int,
 
 
 def _segment_line(text: str, line: Line, sentences: list[Sentence]) -> None:
-    """Sentences of one line, as spans; sentencex returns the pieces in order, whitespace kept."""
-    line_text = text[line.start : line.end]
+    """Sentences of one line, as :class:`Sentence` spans into ``text``."""
+    for start, end in _line_sentences(text, line.start, line.end):
+        sentences.append(Sentence(len(sentences), start, end, line.index, line.paragraph))
+
+
+def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of the line ``text[start:end]`` (trimmed of whitespace), as spans into
+    ``text``: the segmentation that :func:`parse` and :func:`sentence_spans` share.
+
+    sentencex returns the pieces in order, whitespace kept: each piece, trimmed, is a
+    sentence. When the pieces put together are the line, as they are in practice, each one's
+    place follows from the lengths of those before it; otherwise each is looked for in turn.
+    """
+    line_text = text if start == 0 and end == len(text) else text[start:end]
+    pieces = sentencex.segment("en", line_text)
+    if len(pieces) == 1 and pieces[0] == line_text:  # one sentence, the line itself
+        return [(start, end)]
+    out = []
+    if "".join(pieces) == line_text:
+        pos = start
+        for piece in pieces:
+            stripped = piece.strip()
+            if stripped:
+                at = pos + len(piece) - len(piece.lstrip())
+                out.append((at, at + len(stripped)))
+            pos += len(piece)
+        return out
     cursor = 0
-    for piece in sentencex.segment("en", line_text):
+    for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue
@@ -260,8 +288,8 @@ def _segment_line(text: str, line: Line, sentences: list[Sentence]) -> None:
             stripped = line_text[cursor:].strip()
             if not stripped:
                 break
-        start = line.start + at
-        sentences.append(Sentence(len(sentences), start, start + len(stripped), line.index, line.paragraph))
+        out.append((start + at, start + at + len(stripped)))
         cursor = at + len(stripped)
         if cursor >= len(line_text):
             break
+    return out

@@ -42,3 +42,20 @@ def test_tokens_spans_cover_their_keys():
     keys, spans = tokens(text)
     assert keys == keys_of(text)
     assert [text[a:b] for a, b in spans] == ["The", "U.S.", "said", "yes", "to", "$", "30", "million"]
+
+
+def test_retrieval_keys_the_same_for_new_and_seen_words():
+    """Words met for the first time in a batch (worked out there) give the keys they give once
+    known, and a batch gives each sentence the keys it gets alone."""
+    import numpy as np
+
+    from unspun.provenance.tokens import retrieval_keys, retrieval_keys_batch
+
+    fresh = ["zqxjkvw", "plorbtastic", "vrenthal", "2131997", "quonzer"]  # unlikely to be seen before
+    sentences = [["the", *fresh, "of", "zqxjkvw", "the"], [], ["one", "plain", "sentence"], fresh[::-1]]
+    first = retrieval_keys_batch(sentences)
+    again = retrieval_keys_batch(sentences)
+    assert len(first[0]) > 0
+    assert np.array_equal(first[0], again[0]) and np.array_equal(first[1], again[1])
+    for i, words in enumerate(sentences):
+        assert sorted(first[0][first[1] == i].tolist()) == sorted(retrieval_keys(words))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.doc import Document, parse
+from unspun.doc import Document, parse, sentence_spans
 from unspun.errors import InputError
 from unspun.provenance import segments
 from unspun.provenance.align import align_tokens, has_digit, kept_words, similarity_of
@@ -95,10 +95,10 @@ class _Prepared:
 
 
 def prepare(record: dict) -> _Prepared:
-    """Parse one record into its sentences and their word keys (no database work)."""
+    """Segment one record into its sentences (the spans ``parse`` gives, without the rest of
+    the parse) and their word keys (no database work)."""
     text = record["text"]
-    doc = parse(text, str(record["id"]))
-    sentences = [(s.start, s.end, text[s.start : s.end]) for s in doc.sentences[:MAX_SENTENCES]]
+    sentences = [(a, b, text[a:b]) for a, b in sentence_spans(text)[:MAX_SENTENCES]]
     fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
     return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences,
                      [keys_of(t) for _, _, t in sentences])

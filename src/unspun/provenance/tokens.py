@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from itertools import chain
+from itertools import chain, compress, repeat
 
 import numpy as np
 
@@ -52,6 +52,8 @@ def _common_words() -> frozenset[str]:
 # Each word seen: its 32-bit hash, with bit 32 set when it is an anchor.
 _seen: dict[str, int] = {}
 _ANCHOR = 1 << 32
+# Above any word's value: the mark of a word not in _seen.
+_UNSEEN = 1 << 40
 
 
 def _word_info(key: str) -> int:
@@ -130,16 +132,17 @@ def retrieval_keys_batch(sentences: list[list[str]]) -> tuple[np.ndarray, np.nda
     than three anchors the sentence is too plain to be traced by its rare words alone, so
     pairs of adjacent words (any words) are added: a copied plain sentence is still found,
     while its spun form, having lost most of those pairs, may not be."""
-    words = list(chain.from_iterable(sentences))
-    info = list(map(_seen.get, words))  # a dict look-up per word, looped in C
-    if None in info:
-        for w in set(words).difference(_seen):  # each new word once
-            _word_info(w)
-        info = list(map(_seen.get, words))
-        if None in info:  # the cache is full
-            info = [_word_info(w) if h is None else h for w, h in zip(words, info)]
-    info = np.array(info, dtype=np.uint64)
-    owner = np.repeat(np.arange(len(sentences)), [len(ks) for ks in sentences])
+    sizes = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    # A dict look-up per word, looped in C straight into the array; a word not seen yet
+    # comes out as _UNSEEN and is worked out afterwards.
+    info = np.fromiter(map(_seen.get, chain.from_iterable(sentences), repeat(_UNSEEN)),
+                       dtype=np.uint64, count=int(sizes.sum()))
+    unseen = info == np.uint64(_UNSEEN)
+    if unseen.any():
+        new = list(compress(chain.from_iterable(sentences), unseen.tolist()))
+        values = {w: _word_info(w) for w in set(new)}  # each new word once
+        info[unseen] = np.fromiter(map(values.__getitem__, new), dtype=np.uint64, count=len(new))
+    owner = np.repeat(np.arange(len(sentences)), sizes)
     is_anchor_ = (info & np.uint64(_ANCHOR)) != 0
     h = info & np.uint64(0xFFFFFFFF)
     ah, ao = h[is_anchor_], owner[is_anchor_]
