@@ -17,6 +17,7 @@ batch it was in (a segment written but not listed is removed at the next opening
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -169,17 +170,25 @@ class SourceIndex:
             raise InputError(self.path, "opened read-only: cannot add documents")
         pending: dict[str, _Prepared] = {}
         written = 0
-        for record in records:
-            p = prepare(_checked(record))
-            pending.pop(p.id, None)  # the later one of a batch wins, and keeps its place
-            pending[p.id] = p
-            if len(pending) >= batch:
+        # The collector would walk the batch's many small lists again and again and find
+        # nothing to free (they hold no cycles): a tenth of the build.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for record in records:
+                p = prepare(_checked(record))
+                pending.pop(p.id, None)  # the later one of a batch wins, and keeps its place
+                pending[p.id] = p
+                if len(pending) >= batch:
+                    written += self._write(list(pending.values()), progress)
+                    pending = {}
+            if pending:
                 written += self._write(list(pending.values()), progress)
-                pending = {}
-        if pending:
-            written += self._write(list(pending.values()), progress)
-        if written:
-            self._compact(everything=True)
+            if written:
+                self._compact(everything=True)
+        finally:
+            if collecting:
+                gc.enable()
         return written
 
     def _write(self, docs: list[_Prepared], progress) -> int:
