@@ -75,16 +75,16 @@ def _build(db: str, limit: int | None, q) -> None:
 
 
 def _parse_only(limit: int | None, q) -> None:
-    """unspun.doc.parse alone over the same text: the floor under any sentence-level index
-    that shares unspun's segmentation."""
+    """unspun.doc.sentence_spans alone over the same text: the floor under any sentence-level
+    index that shares unspun's segmentation."""
     _one_core()
-    from unspun.doc import parse
+    from unspun.doc import sentence_spans
 
     size = 0
     t = time.process_time()
     for r in corpora.allsides(limit):
         size += len(r["text"].encode("utf-8"))
-        parse(r["text"])
+        sentence_spans(r["text"])
     q.put({"text_mb": size / 1e6, "cpu_s": time.process_time() - t})
 
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     per_doc_disk = (build["db_bytes"] + build["segment_bytes"]) / build["documents"]
     print(f"provenance benchmark: {build['documents']:,} AllSides articles, {build['text_mb']:.1f} MB of text; one core")
     print(f"  index build          {mbps:6.2f} MB/s  ({build['cpu_s']:.1f} s CPU, {build['wall_s']:.1f} s wall)")
-    print(f"  (segmenting alone    {parse_only['text_mb'] / parse_only['cpu_s']:6.2f} MB/s: unspun.doc.parse over the same text)")
+    print(f"  (segmenting alone    {parse_only['text_mb'] / parse_only['cpu_s']:6.2f} MB/s: unspun.doc.sentence_spans over the same text)")
     print(f"  sentences / postings {build['sentences']:,} / {build['postings']:,}")
     print(f"  on disk              {(build['db_bytes'] + build['segment_bytes']) / 1e6:8.1f} MB: database "
           f"{build['db_bytes'] / 1e6:.1f} MB + segments {build['segment_bytes'] / 1e6:.1f} MB; "
