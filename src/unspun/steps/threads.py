@@ -36,6 +36,7 @@ from importlib import resources
 
 import numpy as np
 
+from unspun.cohesion import PairModel, marks
 from unspun.doc import Document
 from unspun.lede import MIN_WORDS, LedeModel, word_hashes
 from unspun.lexicon import Lexicon
@@ -103,7 +104,12 @@ FEATURES = (
     "sentences",
     "not_lede",
     "ledes_inside",
+    "weak_joins",
+    "join_doubt",
+    "join_logit",
 )
+# A join between neighbouring sentences is weak when the pair model gives it less than this.
+WEAK_JOIN = 0.3
 
 
 class ThreadStep(Step):
@@ -124,6 +130,7 @@ class ThreadStep(Step):
         self.bias = model["bias"]
         self.threshold = model["threshold"] if threshold is None else threshold
         self.lede = LedeModel.load()
+        self.pairs = PairModel.load()
         # Every word met so far: its row in the weight and prefix-number arrays, so that an
         # article looks each of its words up once, in one C-level pass.
         self._word_row: dict[str, int] = {}
@@ -186,6 +193,7 @@ class ThreadStep(Step):
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
+        joins = self._joins(doc, body)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -206,6 +214,12 @@ class ThreadStep(Step):
             "not_lede": round(1.0 - float(lede[0]), 4) if len(lede) else 0.0,
             # The share of later sentences that read like ledes: other stories' openings.
             "ledes_inside": round(float((lede[1:] >= 0.5).mean()), 4) if len(lede) > 1 else 0.0,
+            # The share of neighbouring sentences that do not read as written to follow each
+            # other (unspun.cohesion), and how far the joins fall short of that on average.
+            "weak_joins": round(float((joins < WEAK_JOIN).mean()), 4) if len(joins) else 0.0,
+            "join_doubt": round(float(1.0 - joins.mean()), 4) if len(joins) else 0.0,
+            # The same on the log-odds scale, where each join's evidence adds up.
+            "join_logit": round(float(np.mean(np.log1p(-joins) - np.log(joins))), 4) if len(joins) else 0.0,
         }
 
     def _lede(self, doc: Document, body) -> np.ndarray:
@@ -217,6 +231,19 @@ class ThreadStep(Step):
         tokens, lengths = _body_word_ids(doc, judged)
         run_bounds = np.concatenate([[0], np.cumsum(lengths)])
         return self.lede.score_ids(tokens, run_bounds, self._word_tables(doc.vocabulary())[3])
+
+    def _joins(self, doc: Document, body) -> np.ndarray:
+        """For each pair of neighbouring body sentences, the probability that the second was
+        written to follow the first."""
+        weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
+        tokens, lengths = _body_word_ids(doc, body)
+        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
+        text = doc.text
+        joins = self.pairs.score(hashes[tokens], rare, lengths, [marks(text[s.start : s.end]) for s in body])
+        # A fragment (a dateline, a caption, "Read more") says too little to be judged, and
+        # the model learnt from sentences of MIN_WORDS words or more.
+        judged = lengths >= MIN_WORDS
+        return joins[judged[:-1] & judged[1:]]
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -412,6 +439,9 @@ _SAYS = {
     "unanchored": lambda s: "sentences that open by pointing back to a sentence they share nothing with",
     "not_lede": lambda s: "a first sentence that does not read like the opening of a news story",
     "ledes_inside": lambda s: "sentences further down that read like the openings of other stories",
+    "weak_joins": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "join_doubt": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "join_logit": lambda s: "neighbouring sentences that do not read as written to follow each other",
 }
 
 
@@ -421,7 +451,7 @@ def _reason(signals: dict[str, float], weights: np.ndarray) -> str:
     parts: list[str] = []
     styles = [f.removeprefix("style_").replace("_", " ") for _, f in contrib if f.startswith("style_")]
     for _, f in contrib:
-        if f in _SAYS:
+        if f in _SAYS and _SAYS[f](signals) not in parts:
             parts.append(_SAYS[f](signals))
     if styles:
         parts.append("typography and style that change between sentences (" + ", ".join(styles) + ")")
