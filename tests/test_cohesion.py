@@ -7,7 +7,7 @@ import socket
 import numpy as np
 import pytest
 
-from unspun.cohesion import BUCKETS, N_MARKS, PairModel, join_features, marks
+from unspun.cohesion import BUCKETS, N_MARKS, PairModel, join_features, marks, marks_of
 from unspun.doc import parse
 from unspun.lede import word_hashes
 from unspun.lexicon import Lexicon
@@ -60,6 +60,14 @@ def test_marks_tell_the_typography_apart():
     assert marks("Plain words only.") == 0
     assert marks("Mr. Smith and Mr Jones") == marks("Mr. Smith") | marks("Mr Jones")
     assert 0 <= marks("“U.S.” - 5% — Mr. 'x' US") < 1 << N_MARKS
+
+
+def test_marks_of_parts_match_marks_of_each_part():
+    text = "“We will appeal,” she said. The US envoy said 5% was fair. Mr. Smith left - quietly. USA Today. Plain."
+    doc = parse(text)
+    spans = [(s.start, s.end) for s in doc.sentences]
+    assert marks_of(text, spans) == [marks(text[a:b]) for a, b in spans]
+    assert marks_of(text, []) == []
 
 
 def test_join_features_give_each_join_its_own_row():

@@ -77,11 +77,42 @@ def marks(text: str) -> int:
     return bits
 
 
+def marks_of(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """:func:`marks` of each ``text[start:end]``; marks absent from the whole text are not
+    looked for in each part (most texts hold few of them)."""
+    lo, hi = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
+    whole = text[lo:hi]
+    present = [(1 << k, literals) for k, literals in enumerate(_MARKS) if any(lit in whole for lit in literals)]
+    bare = ("US" in whole or "UK" in whole or "UN" in whole or "EU" in whole) and _BARE_ACRONYM.search(whole)
+    out = []
+    for a, b in spans:
+        part = text[a:b]
+        bits = 0
+        for bit, literals in present:
+            for lit in literals:
+                if lit in part:
+                    bits |= bit
+                    break
+        if bare and _BARE_ACRONYM.search(part):
+            bits |= 1 << _BARE_BIT
+        out.append(bits)
+    return out
+
+
 def _key(*parts: np.ndarray | int) -> np.ndarray:
     """One key from several integer parts, combined modulo a prime."""
     h = np.zeros(1, dtype=np.int64)
     for p in parts:
         h = (h * 1_000_003 + (np.asarray(p, dtype=np.int64) % _M)) % _M
+    return h
+
+
+def _keys(features: tuple[tuple, ...]) -> np.ndarray:
+    """:func:`_key` of several features of as many parts each, one row per feature."""
+    h = np.array([f[0] for f in features], dtype=np.int64)[:, None] % _M
+    for j in range(1, len(features[0])):
+        part = np.stack([np.asarray(f[j], dtype=np.int64) for f in features])
+        h = (h * 1_000_003 + part % _M) % _M
     return h
 
 
@@ -127,20 +158,15 @@ def join_features(
     s = np.minimum(3, shared)
     q1, q2, p1, pl = first[1:], second[1:], first[:-1], last[:-1]
     any_shared = (s > 0).astype(np.int64)
-    cols = [
-        _key(_OPEN1, q1),
-        _key(_OPEN1_SHARED, q1, s),
-        _key(_OPEN2, q1, q2),
-        _key(_OPEN2_SHARED, q1, q2, any_shared),
-        _key(_FIRST_FIRST, p1, q1),
-        _key(_LAST_FIRST, pl, q1),
-        _key(_SHARED, s),
-        _key(_OVERLAP, overlap),
-        _key(_LENGTHS, band[:-1], band[1:]),
-        _key(_NOVEL, novel, s),
-        _key(_OPEN1_NOVEL, q1, np.minimum(2, novel)),
-    ]
-    rows = [np.arange(m)] * len(cols)
+    # Features of two, three and four parts, each group keyed in one pass over a stacked array.
+    groups = (
+        ((_OPEN1, q1), (_SHARED, s), (_OVERLAP, overlap)),
+        ((_OPEN1_SHARED, q1, s), (_OPEN2, q1, q2), (_FIRST_FIRST, p1, q1), (_LAST_FIRST, pl, q1),
+         (_LENGTHS, band[:-1], band[1:]), (_NOVEL, novel, s), (_OPEN1_NOVEL, q1, np.minimum(2, novel))),
+        ((_OPEN2_SHARED, q1, q2, any_shared),),
+    )
+    cols = [_keys(g).ravel() for g in groups]
+    rows = [np.tile(np.arange(m), len(g)) for g in groups]
     # Marks of the first sentence crossed with those of the second (a mark absent from both
     # gives nothing); mark N_MARKS stands for "none".
     mrow: list[int] = []

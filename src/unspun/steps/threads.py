@@ -36,7 +36,7 @@ from importlib import resources
 
 import numpy as np
 
-from unspun.cohesion import PairModel, marks
+from unspun.cohesion import PairModel, marks_of
 from unspun.doc import Document
 from unspun.lede import MIN_WORDS, LedeModel, word_hashes
 from unspun.lexicon import Lexicon
@@ -107,6 +107,7 @@ FEATURES = (
     "weak_joins",
     "join_doubt",
     "join_logit",
+    "skip_logit",
 )
 # A join between neighbouring sentences is weak when the pair model gives it less than this.
 WEAK_JOIN = 0.3
@@ -138,6 +139,9 @@ class ThreadStep(Step):
         self._word_weight = np.zeros(0)
         self._word_prefix = np.zeros(0, dtype=np.int64)
         self._word_hash = np.zeros(0, dtype=np.int64)
+        # The tables of the last vocabulary looked up: three readers ask for them per document.
+        self._tables_of: dict[str, int] | None = None
+        self._tables: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -194,6 +198,7 @@ class ThreadStep(Step):
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
         joins = self._joins(doc, body)
+        skips = self._skip_joins(doc, body)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -220,6 +225,8 @@ class ThreadStep(Step):
             "join_doubt": round(float(1.0 - joins.mean()), 4) if len(joins) else 0.0,
             # The same on the log-odds scale, where each join's evidence adds up.
             "join_logit": round(float(np.mean(np.log1p(-joins) - np.log(joins))), 4) if len(joins) else 0.0,
+            # And between each sentence and the one two places after it.
+            "skip_logit": round(float(np.mean(np.log1p(-skips) - np.log(skips))), 4) if len(skips) else 0.0,
         }
 
     def _lede(self, doc: Document, body) -> np.ndarray:
@@ -235,15 +242,35 @@ class ThreadStep(Step):
     def _joins(self, doc: Document, body) -> np.ndarray:
         """For each pair of neighbouring body sentences, the probability that the second was
         written to follow the first."""
-        weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
-        tokens, lengths = _body_word_ids(doc, body)
-        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
-        text = doc.text
-        joins = self.pairs.score(hashes[tokens], rare, lengths, [marks(text[s.start : s.end]) for s in body])
-        # A fragment (a dateline, a caption, "Read more") says too little to be judged, and
-        # the model learnt from sentences of MIN_WORDS words or more.
-        judged = lengths >= MIN_WORDS
+        return self._judged_joins(doc, body)
+
+    def _skip_joins(self, doc: Document, body) -> np.ndarray:
+        """The same for each body sentence and the one two places after it: within one
+        article a sentence still belongs with the one before last, across a seam of pasted
+        runs it seldom does. The even and the odd sentences are read as two chains laid end
+        to end, and the one join between the chains is dropped."""
+        if len(body) < 3:
+            return np.zeros(0)
+        evens, odds = body[0::2], body[1::2]
+        joins, judged = self._scored_joins(doc, evens + odds)
+        keep = judged[:-1] & judged[1:]
+        keep[len(evens) - 1] = False
+        return joins[keep]
+
+    def _judged_joins(self, doc: Document, sentences) -> np.ndarray:
+        joins, judged = self._scored_joins(doc, sentences)
         return joins[judged[:-1] & judged[1:]]
+
+    def _scored_joins(self, doc: Document, sentences) -> tuple[np.ndarray, np.ndarray]:
+        """The pair model's probability for each join of the sentences in the order given,
+        and which sentences are long enough to be judged: a fragment (a dateline, a caption,
+        "Read more") says too little, and the model learnt from sentences of MIN_WORDS words
+        or more."""
+        weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
+        tokens, lengths = _body_word_ids(doc, sentences)
+        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
+        joins = self.pairs.score(hashes[tokens], rare, lengths, marks_of(doc.text, [(s.start, s.end) for s in sentences]))
+        return joins, lengths >= MIN_WORDS
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -304,13 +331,17 @@ class ThreadStep(Step):
         """Per word of the document: its weight (0 for common words and numbers), the number of
         its prefix (among all prefixes met so far), how many such numbers there are, and per
         word its hash for the lede model (unspun.lede.word_hashes)."""
+        if self._tables_of is vocab:  # the document's own vocabulary, asked for again
+            return self._tables
         rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
         if (rows < 0).any():
             words = list(vocab)
             self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
             rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
-        return (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
-                self._word_hash[rows])
+        self._tables_of = vocab
+        self._tables = (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
+                        self._word_hash[rows])
+        return self._tables
 
     def _learn(self, new: list[str], article: list[str]) -> None:
         """Weigh the words not met before. The store is emptied when it grows past a bound, for
@@ -442,6 +473,7 @@ _SAYS = {
     "weak_joins": lambda s: "neighbouring sentences that do not read as written to follow each other",
     "join_doubt": lambda s: "neighbouring sentences that do not read as written to follow each other",
     "join_logit": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "skip_logit": lambda s: "sentences that do not read as belonging with the ones just before them",
 }
 
 
