@@ -17,7 +17,9 @@ by one person rarely has, and the step measures them:
 - its figures for one thing disagree, or repeat;
 - its typography changes: straight and curly quotation marks, "U.S." and "US", side by side;
 - its first sentence does not read like a news story's opening (a lede), while later ones do
-  (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside.
+  (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside;
+- many neighbouring sentences do not read as written to follow each other, nor sentences
+  as belonging with the one two places before them (unspun.cohesion): the seams of pasted runs.
 
 A logistic model over these signals, fitted on the dev split of the farm benchmark with real
 articles as the negatives (scripts/train_stitch.py), gives the probability that the article
@@ -197,8 +199,7 @@ class ThreadStep(Step):
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
-        joins = self._joins(doc, body)
-        skips = self._skip_joins(doc, body)
+        joins, skips = self._joins(doc, body)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -239,38 +240,29 @@ class ThreadStep(Step):
         run_bounds = np.concatenate([[0], np.cumsum(lengths)])
         return self.lede.score_ids(tokens, run_bounds, self._word_tables(doc.vocabulary())[3])
 
-    def _joins(self, doc: Document, body) -> np.ndarray:
-        """For each pair of neighbouring body sentences, the probability that the second was
-        written to follow the first."""
-        return self._judged_joins(doc, body)
-
-    def _skip_joins(self, doc: Document, body) -> np.ndarray:
-        """The same for each body sentence and the one two places after it: within one
-        article a sentence still belongs with the one before last, across a seam of pasted
-        runs it seldom does. The even and the odd sentences are read as two chains laid end
-        to end, and the one join between the chains is dropped."""
-        if len(body) < 3:
-            return np.zeros(0)
-        evens, odds = body[0::2], body[1::2]
-        joins, judged = self._scored_joins(doc, evens + odds)
-        keep = judged[:-1] & judged[1:]
-        keep[len(evens) - 1] = False
-        return joins[keep]
-
-    def _judged_joins(self, doc: Document, sentences) -> np.ndarray:
-        joins, judged = self._scored_joins(doc, sentences)
-        return joins[judged[:-1] & judged[1:]]
-
-    def _scored_joins(self, doc: Document, sentences) -> tuple[np.ndarray, np.ndarray]:
-        """The pair model's probability for each join of the sentences in the order given,
-        and which sentences are long enough to be judged: a fragment (a dateline, a caption,
-        "Read more") says too little, and the model learnt from sentences of MIN_WORDS words
-        or more."""
+    def _joins(self, doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
+        """The pair model's probability (unspun.cohesion) that a body sentence was written to
+        follow another: for each pair of neighbouring sentences, and for each sentence and the
+        one two places after it. Within one article a sentence still belongs with the one
+        before last; across the seams of pasted runs it seldom does. For the second, the even
+        and the odd sentences are read as two chains laid end to end, and the one join between
+        the chains is dropped. Joins that touch a fragment (a dateline, a caption, "Read
+        more") are left out: it says too little, and the model learnt from sentences of
+        MIN_WORDS words or more."""
         weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
-        tokens, lengths = _body_word_ids(doc, sentences)
-        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
-        joins = self.pairs.score(hashes[tokens], rare, lengths, marks_of(doc.text, [(s.start, s.end) for s in sentences]))
-        return joins, lengths >= MIN_WORDS
+        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
+        n = len(body)
+        chains = list(range(0, n, 2)) + list(range(1, n, 2))
+        out = []
+        for order in (range(n), chains):
+            tokens, lengths = _body_word_ids(doc, [body[i] for i in order])
+            rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
+            joins = self.pairs.score(hashes[tokens], rare, lengths, [bits[i] for i in order])
+            keep = (lengths >= MIN_WORDS)[:-1] & (lengths >= MIN_WORDS)[1:]
+            if order is chains and n > 1:
+                keep[(n + 1) // 2 - 1] = False  # the last even sentence and the first odd one
+            out.append(joins[keep])
+        return out[0], out[1]
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
