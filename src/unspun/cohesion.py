@@ -10,7 +10,9 @@ neighbouring body sentences with this model and reads the article's share of wea
 The model is a linear one over hashed features of each join (fitted by
 scripts/train_pairs.py on real articles of the dev split: neighbouring sentences of one
 article against a sentence of one article followed by a sentence of another article on the
-same topic from another outlet, published within three days):
+same topic from another outlet, published within three days; two sentences in five first
+reworded as a content farm rewords what it copies, so that rewording alone does not read as
+a seam):
 
 - the first word and first two words of the second sentence, alone and crossed with how
   many rare words the two sentences share (0, 1, 2, 3 or more);

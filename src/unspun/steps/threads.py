@@ -141,9 +141,9 @@ class ThreadStep(Step):
         self._word_weight = np.zeros(0)
         self._word_prefix = np.zeros(0, dtype=np.int64)
         self._word_hash = np.zeros(0, dtype=np.int64)
-        # The tables of the last vocabulary looked up: three readers ask for them per document.
-        self._tables_of: dict[str, int] | None = None
-        self._tables: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None
+        # The last vocabulary looked up and its tables, in one attribute so that it is replaced
+        # whole: three readers ask for them per document.
+        self._last_tables: tuple[dict[str, int], tuple] | None = None
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -225,9 +225,9 @@ class ThreadStep(Step):
             "weak_joins": round(float((joins < WEAK_JOIN).mean()), 4) if len(joins) else 0.0,
             "join_doubt": round(float(1.0 - joins.mean()), 4) if len(joins) else 0.0,
             # The same on the log-odds scale, where each join's evidence adds up.
-            "join_logit": round(float(np.mean(np.log1p(-joins) - np.log(joins))), 4) if len(joins) else 0.0,
+            "join_logit": _mean_log_odds_against(joins),
             # And between each sentence and the one two places after it.
-            "skip_logit": round(float(np.mean(np.log1p(-skips) - np.log(skips))), 4) if len(skips) else 0.0,
+            "skip_logit": _mean_log_odds_against(skips),
         }
 
     def _lede(self, doc: Document, body) -> np.ndarray:
@@ -323,17 +323,18 @@ class ThreadStep(Step):
         """Per word of the document: its weight (0 for common words and numbers), the number of
         its prefix (among all prefixes met so far), how many such numbers there are, and per
         word its hash for the lede model (unspun.lede.word_hashes)."""
-        if self._tables_of is vocab:  # the document's own vocabulary, asked for again
-            return self._tables
+        last = self._last_tables
+        if last is not None and last[0] is vocab:  # the document's own vocabulary, asked for again
+            return last[1]
         rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
         if (rows < 0).any():
             words = list(vocab)
             self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
             rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
-        self._tables_of = vocab
-        self._tables = (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
-                        self._word_hash[rows])
-        return self._tables
+        tables = (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
+                  self._word_hash[rows])
+        self._last_tables = (vocab, tables)
+        return tables
 
     def _learn(self, new: list[str], article: list[str]) -> None:
         """Weigh the words not met before. The store is emptied when it grows past a bound, for
@@ -358,6 +359,14 @@ class ThreadStep(Step):
             prefix[n] = numbers.setdefault(w[:_PREFIX], len(numbers)) if wt else 0
             self._word_row[w] = n
             n += 1
+
+
+def _mean_log_odds_against(p: np.ndarray) -> float:
+    """The mean of log((1 - p) / p), 0 when there is nothing to average."""
+    if not len(p):
+        return 0.0
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return round(float(np.mean(np.log1p(-p) - np.log(p))), 4)
 
 
 def _body_word_ids(doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
