@@ -243,26 +243,27 @@ class ThreadStep(Step):
     def _joins(self, doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
         """The pair model's probability (unspun.cohesion) that a body sentence was written to
         follow another: for each pair of neighbouring sentences, and for each sentence and the
-        one two places after it. Within one article a sentence still belongs with the one
-        before last; across the seams of pasted runs it seldom does. For the second, the even
-        and the odd sentences are read as two chains laid end to end, and the one join between
-        the chains is dropped. Joins that touch a fragment (a dateline, a caption, "Read
+        one two places after it (the even and the odd sentences read as two chains). Within one
+        article a sentence still belongs with the one before last; across the seams of pasted
+        runs it seldom does. Joins that touch a fragment (a dateline, a caption, "Read
         more") are left out: it says too little, and the model learnt from sentences of
         MIN_WORDS words or more."""
+        n = len(body)
+        if n < 2:
+            return np.zeros(0), np.zeros(0)
         weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
         bits = marks_of(doc.text, [(s.start, s.end) for s in body])
-        n = len(body)
-        chains = list(range(0, n, 2)) + list(range(1, n, 2))
-        out = []
-        for order in (range(n), chains):
-            tokens, lengths = _body_word_ids(doc, [body[i] for i in order])
-            rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
-            joins = self.pairs.score(hashes[tokens], rare, lengths, [bits[i] for i in order])
-            keep = (lengths >= MIN_WORDS)[:-1] & (lengths >= MIN_WORDS)[1:]
-            if order is chains and n > 1:
-                keep[(n + 1) // 2 - 1] = False  # the last even sentence and the first odd one
-            out.append(joins[keep])
-        return out[0], out[1]
+        # The body, then the even sentences, then the odd ones, scored in one pass (a join
+        # depends on its two sentences only); the joins where one run meets the next are dropped.
+        evens = (n + 1) // 2
+        order = list(range(n)) + list(range(0, n, 2)) + list(range(1, n, 2))
+        tokens, lengths = _body_word_ids(doc, [body[i] for i in order])
+        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
+        joins = self.pairs.score(hashes[tokens], rare, lengths, [bits[i] for i in order])
+        judged = lengths >= MIN_WORDS
+        keep = judged[:-1] & judged[1:]
+        keep[[n - 1, n + evens - 1]] = False
+        return joins[: n - 1][keep[: n - 1]], joins[n:][keep[n:]]
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
