@@ -108,7 +108,7 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mixes", type=int, default=25000, help="pairs of source articles drawn from the dev split")
-    ap.add_argument("--heldout", type=int, default=3000, help="pairs of source articles drawn from the held-out split")
+    ap.add_argument("--heldout", type=int, default=2000, help="pairs of source articles drawn from the held-out split")
     ap.add_argument("--spin", type=float, default=0.4, help="share of sentences spun before their joins are read")
     ap.add_argument("--c", type=float, nargs="+", default=[1.0], help="penalties to try (0.3, 1 and 3 scored alike)")
     args = ap.parse_args()
