@@ -6,6 +6,8 @@ import itertools
 
 import unspun
 from bench import corpora
+from unspun.pipeline import default_steps
+from unspun.steps.threads import ThreadStep
 
 
 def _sentences(text):
@@ -33,6 +35,23 @@ def test_two_interleaved_stories_make_two_threads():
     threads = [s["thread"] for s in data["sentences"]]
     assert threads == [0, 1, 0, 1, 0, 1, 0, 1]
     assert data["threads"]["switches"] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_joins_between_two_stories_read_weaker_than_within_one():
+    """Two stories told one after the other join once; told alternately, at every sentence."""
+    pipeline = unspun.Pipeline()
+    steps = [s for s in default_steps(pipeline.lexicon) if not isinstance(s, ThreadStep)]
+    pipeline = unspun.Pipeline(steps + [ThreadStep(pipeline.lexicon, threshold=0.0)], lexicon=pipeline.lexicon)
+
+    def signals(sentences):
+        (stitch,) = pipeline.check("\n\n".join(sentences)).findings_of("stitch")
+        return stitch.details["signals"]
+
+    told_in_turn = signals(FERRY + ORCHARD)
+    alternating = signals(list(itertools.chain.from_iterable(zip(FERRY, ORCHARD))))
+    assert 0 <= told_in_turn["join_doubt"] < alternating["join_doubt"] <= 1
+    assert told_in_turn["join_logit"] < alternating["join_logit"]
+    assert 0 <= told_in_turn["weak_joins"] <= alternating["weak_joins"] <= 1
 
 
 def test_one_story_is_one_thread():

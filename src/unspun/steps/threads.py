@@ -17,7 +17,9 @@ by one person rarely has, and the step measures them:
 - its figures for one thing disagree, or repeat;
 - its typography changes: straight and curly quotation marks, "U.S." and "US", side by side;
 - its first sentence does not read like a news story's opening (a lede), while later ones do
-  (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside.
+  (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside;
+- many neighbouring sentences do not read as written to follow each other, nor sentences
+  as belonging with the one two places before them (unspun.cohesion): the seams of pasted runs.
 
 A logistic model over these signals, fitted on the dev split of the farm benchmark with real
 articles as the negatives (scripts/train_stitch.py), gives the probability that the article
@@ -36,6 +38,7 @@ from importlib import resources
 
 import numpy as np
 
+from unspun.cohesion import PairModel, marks_of
 from unspun.doc import Document
 from unspun.lede import MIN_WORDS, LedeModel, word_hashes
 from unspun.lexicon import Lexicon
@@ -103,7 +106,13 @@ FEATURES = (
     "sentences",
     "not_lede",
     "ledes_inside",
+    "weak_joins",
+    "join_doubt",
+    "join_logit",
+    "skip_logit",
 )
+# A join between neighbouring sentences is weak when the pair model gives it less than this.
+WEAK_JOIN = 0.3
 
 
 class ThreadStep(Step):
@@ -124,6 +133,7 @@ class ThreadStep(Step):
         self.bias = model["bias"]
         self.threshold = model["threshold"] if threshold is None else threshold
         self.lede = LedeModel.load()
+        self.pairs = PairModel.load()
         # Every word met so far: its row in the weight and prefix-number arrays, so that an
         # article looks each of its words up once, in one C-level pass.
         self._word_row: dict[str, int] = {}
@@ -131,6 +141,9 @@ class ThreadStep(Step):
         self._word_weight = np.zeros(0)
         self._word_prefix = np.zeros(0, dtype=np.int64)
         self._word_hash = np.zeros(0, dtype=np.int64)
+        # The last vocabulary looked up and its tables, in one attribute so that it is replaced
+        # whole: three readers ask for them per document.
+        self._last_tables: tuple[dict[str, int], tuple] | None = None
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -186,6 +199,7 @@ class ThreadStep(Step):
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
+        joins, skips = self._joins(doc, body)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -206,6 +220,14 @@ class ThreadStep(Step):
             "not_lede": round(1.0 - float(lede[0]), 4) if len(lede) else 0.0,
             # The share of later sentences that read like ledes: other stories' openings.
             "ledes_inside": round(float((lede[1:] >= 0.5).mean()), 4) if len(lede) > 1 else 0.0,
+            # The share of neighbouring sentences that do not read as written to follow each
+            # other (unspun.cohesion), and how far the joins fall short of that on average.
+            "weak_joins": round(float((joins < WEAK_JOIN).mean()), 4) if len(joins) else 0.0,
+            "join_doubt": round(float(1.0 - joins.mean()), 4) if len(joins) else 0.0,
+            # The same on the log-odds scale, where each join's evidence adds up.
+            "join_logit": _mean_log_odds_against(joins),
+            # And between each sentence and the one two places after it.
+            "skip_logit": _mean_log_odds_against(skips),
         }
 
     def _lede(self, doc: Document, body) -> np.ndarray:
@@ -217,6 +239,31 @@ class ThreadStep(Step):
         tokens, lengths = _body_word_ids(doc, judged)
         run_bounds = np.concatenate([[0], np.cumsum(lengths)])
         return self.lede.score_ids(tokens, run_bounds, self._word_tables(doc.vocabulary())[3])
+
+    def _joins(self, doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
+        """The pair model's probability (unspun.cohesion) that a body sentence was written to
+        follow another: for each pair of neighbouring sentences, and for each sentence and the
+        one two places after it (the even and the odd sentences read as two chains). Within one
+        article a sentence still belongs with the one before last; across the seams of pasted
+        runs it seldom does. Joins that touch a fragment (a dateline, a caption, "Read
+        more") are left out: it says too little, and the model learnt from sentences of
+        MIN_WORDS words or more."""
+        n = len(body)
+        if n < 2:
+            return np.zeros(0), np.zeros(0)
+        weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
+        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
+        # The body, then the even sentences, then the odd ones, scored in one pass (a join
+        # depends on its two sentences only); the joins where one run meets the next are dropped.
+        evens = (n + 1) // 2
+        order = list(range(n)) + list(range(0, n, 2)) + list(range(1, n, 2))
+        tokens, lengths = _body_word_ids(doc, [body[i] for i in order])
+        rare = np.where(weight[tokens] != 0.0, prefix[tokens], -1)
+        joins = self.pairs.score(hashes[tokens], rare, lengths, [bits[i] for i in order])
+        judged = lengths >= MIN_WORDS
+        keep = judged[:-1] & judged[1:]
+        keep[[n - 1, n + evens - 1]] = False
+        return joins[: n - 1][keep[: n - 1]], joins[n:][keep[n:]]
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -277,13 +324,18 @@ class ThreadStep(Step):
         """Per word of the document: its weight (0 for common words and numbers), the number of
         its prefix (among all prefixes met so far), how many such numbers there are, and per
         word its hash for the lede model (unspun.lede.word_hashes)."""
+        last = self._last_tables
+        if last is not None and last[0] is vocab:  # the document's own vocabulary, asked for again
+            return last[1]
         rows = np.fromiter(map(self._word_row.get, vocab, repeat(-1)), dtype=np.int64, count=len(vocab))
         if (rows < 0).any():
             words = list(vocab)
             self._learn([words[j] for j in np.flatnonzero(rows < 0).tolist()], words)
             rows = np.fromiter(map(self._word_row.__getitem__, vocab), dtype=np.int64, count=len(vocab))
-        return (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
-                self._word_hash[rows])
+        tables = (self._word_weight[rows], self._word_prefix[rows], max(1, len(self._prefix_number)),
+                  self._word_hash[rows])
+        self._last_tables = (vocab, tables)
+        return tables
 
     def _learn(self, new: list[str], article: list[str]) -> None:
         """Weigh the words not met before. The store is emptied when it grows past a bound, for
@@ -308,6 +360,14 @@ class ThreadStep(Step):
             prefix[n] = numbers.setdefault(w[:_PREFIX], len(numbers)) if wt else 0
             self._word_row[w] = n
             n += 1
+
+
+def _mean_log_odds_against(p: np.ndarray) -> float:
+    """The mean of log((1 - p) / p), 0 when there is nothing to average."""
+    if not len(p):
+        return 0.0
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return round(float(np.mean(np.log1p(-p) - np.log(p))), 4)
 
 
 def _body_word_ids(doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
@@ -412,6 +472,10 @@ _SAYS = {
     "unanchored": lambda s: "sentences that open by pointing back to a sentence they share nothing with",
     "not_lede": lambda s: "a first sentence that does not read like the opening of a news story",
     "ledes_inside": lambda s: "sentences further down that read like the openings of other stories",
+    "weak_joins": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "join_doubt": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "join_logit": lambda s: "neighbouring sentences that do not read as written to follow each other",
+    "skip_logit": lambda s: "sentences that do not read as belonging with the ones just before them",
 }
 
 
@@ -421,7 +485,7 @@ def _reason(signals: dict[str, float], weights: np.ndarray) -> str:
     parts: list[str] = []
     styles = [f.removeprefix("style_").replace("_", " ") for _, f in contrib if f.startswith("style_")]
     for _, f in contrib:
-        if f in _SAYS:
+        if f in _SAYS and _SAYS[f](signals) not in parts:
             parts.append(_SAYS[f](signals))
     if styles:
         parts.append("typography and style that change between sentences (" + ", ".join(styles) + ")")
