@@ -14,12 +14,11 @@ on its first sight.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import time
 
 from bench import corpora
-from bench.provenance import _one_core
+from bench.provenance import _in_process, _one_core
 
 BATCH = 500
 
@@ -80,16 +79,6 @@ def _peer(limit: int, q) -> None:
         m = MinHash(num_perm=128)
         m.update_batch([" ".join(words[i : i + 5]).encode() for i in range(max(1, len(words) - 4))])
     q.put({"cpu_s": time.process_time() - t})
-
-
-def _in_process(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=target, args=(*args, q))
-    p.start()
-    out = q.get()
-    p.join()
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,6 +32,9 @@ from unspun.doc import WORD  # noqa: E402
 from unspun.cohesion import BUCKETS, join_features, marks  # noqa: E402
 from unspun.lexicon import Lexicon  # noqa: E402
 from unspun.steps.threads import ThreadStep  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_lede import auc, fit  # noqa: E402  (the same logistic fit as the lede model)
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "unspun" / "data" / "pairs-v1.npz"
 
@@ -81,28 +83,6 @@ def matrix(joins: list[tuple], step: ThreadStep, spin_p: float = 0.0, seed: int 
     row, col = row[even] // 2, col[even]
     size = np.bincount(row, minlength=len(joins))
     return sparse.csr_matrix((1 / np.sqrt(size[row]), (row, col)), shape=(len(joins), BUCKETS))
-
-
-def fit(X: sparse.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Minimise c * (sum of log losses) + |w|^2 / 2."""
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:-1], theta[-1]
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-z))
-        g = c * (p - y)
-        return c * np.sum(np.logaddexp(0, z) - y * z) + 0.5 * (w @ w), np.append(X.T @ g + w, g.sum())
-
-    theta = minimize(loss, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000}).x
-    return theta[:-1], float(theta[-1])
-
-
-def auc(p: np.ndarray, y: np.ndarray) -> float:
-    order = np.argsort(p, kind="stable")
-    rank = np.empty(len(p))
-    rank[order] = np.arange(1, len(p) + 1)
-    pos = y == 1
-    return float((rank[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * (~pos).sum()))
 
 
 def main() -> None:

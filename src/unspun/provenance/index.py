@@ -499,7 +499,6 @@ class SourceIndex:
         the match. This finds sentences whose few rare words the spinner changed, which the
         retrieval keys then miss, and heavier spins inside a traced run. ``known``: the word
         keys of the sentences tokenised already."""
-        lookup = self._lookup_table()
         wanted = set(wanted)
         changed = True
         while changed:  # a run traced at one end is followed to its other end
