@@ -82,6 +82,12 @@ def test_errors_name_the_input(tmp_path):
     duckdb.connect(str(not_index)).close()
     with pytest.raises(InputError, match="not an unspun index"):
         SourceIndex(not_index, read_only=True)
+    # Another program's database is not written into either.
+    con = duckdb.connect(str(not_index))
+    con.execute("CREATE TABLE documents (title VARCHAR)")
+    con.close()
+    with pytest.raises(InputError, match="not an unspun index"):
+        SourceIndex(not_index)
 
 
 def test_an_index_of_another_layout_is_refused_not_misread(tmp_path):

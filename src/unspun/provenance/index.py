@@ -122,7 +122,7 @@ class SourceIndex:
         except duckdb.Error as e:
             raise InputError(self.path, f"cannot open the index ({e})") from None
         tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if read_only and not {"meta", "documents"} <= tables:
+        if (read_only and not {"meta", "documents"} <= tables) or ("meta" not in tables and tables):
             self._con.close()
             raise InputError(self.path, "not an unspun index (its tables are missing)")
         if not read_only:
