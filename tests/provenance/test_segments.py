@@ -135,3 +135,19 @@ def test_keys_too_common_to_trace_by_are_left_out_when_merging(tmp_path, docs, m
         reader = index._lookup_table()
         assert len(reader.parts) == 2
         assert reader.candidates([0] * len(keys), sorted(keys), set(), 8) == []
+
+
+def test_a_merge_of_replaced_documents_only_leaves_an_empty_segment(docs):
+    """Every document of a segment replaced since: merged, nothing of it is left, and the
+    index goes on (in memory, as `sources=` records are indexed)."""
+    with SourceIndex(":memory:") as index:
+        index._write([_prepared(d) for d in docs[:3]], None)
+        index._write([_prepared(d) for d in docs[:3]], None)
+        listed = index._con.execute(
+            "SELECT segment, level, first_doc, last_doc, documents FROM segments ORDER BY first_doc").fetchall()
+        index._merge(listed[:1], 1)
+        assert index.stats()["documents"] == 3
+        assert sum(len(p.doc) for p in index._lookup_table().parts) == 3
+        index.add(docs[3:6])
+        assert index.stats()["segments"] == 1
+        assert index.trace(_probes(docs[:1])[0])[0]["document"]["id"] == docs[0]["id"]

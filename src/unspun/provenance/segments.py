@@ -153,7 +153,7 @@ def from_batch(number: int, dictionary: int, documents: pa.Table, start, frames:
     order, their sentences in that order), the sentences' spans and compressed text, and
     the retrieval keys with the row of the sentence each belongs to."""
     counts = _np(documents.column("count"), np.int64)
-    first = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    first = np.cumsum(np.r_[0, counts])[:-1].astype(np.int64)
     documents = documents.add_column(1, "first", pa.array(first, pa.int64()))
     lengths = np.fromiter(map(len, frames), np.int64, len(frames))
     order = np.lexsort((owners, keys))
@@ -303,7 +303,7 @@ def merge(parts: list[Segment], number: int, live: np.ndarray | None, zdicts: di
             out.add("start", part.start[rows_kept])
         documents = pa.concat_tables(tables) if tables else parts[0].documents.drop_columns(["first"])
         counts = np.concatenate(kept_counts) if kept_counts else np.zeros(0, np.int64)
-        documents = documents.add_column(1, "first", pa.array(np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)))
+        documents = documents.add_column(1, "first", pa.array(np.cumsum(np.r_[0, counts])[:-1].astype(np.int64)))
         offsets = _merge_text(parts, new_rows, zdicts, dictionary, out)
         directory, postings = _merge_postings(parts, new_rows, out)
     except BaseException:
