@@ -151,3 +151,18 @@ def test_a_merge_of_replaced_documents_only_leaves_an_empty_segment(docs):
         index.add(docs[3:6])
         assert index.stats()["segments"] == 1
         assert index.trace(_probes(docs[:1])[0])[0]["document"]["id"] == docs[0]["id"]
+
+
+def test_an_index_file_moved_without_its_segments_says_so(tmp_path, docs):
+    import shutil
+
+    import pytest
+
+    from unspun import InputError
+
+    with SourceIndex(tmp_path / "a.duckdb") as index:
+        index.add(docs[:5])
+    shutil.copy(tmp_path / "a.duckdb", tmp_path / "b.duckdb")
+    with SourceIndex(tmp_path / "b.duckdb", read_only=True) as index:
+        with pytest.raises(InputError, match=r"b\.duckdb.*cannot be read.*b\.duckdb\.segments/ beside it"):
+            index.trace(_probes(docs[:5])[0])

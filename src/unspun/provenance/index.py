@@ -352,7 +352,8 @@ class SourceIndex:
         try:
             return segments.load(folder, number, dictionary)
         except (OSError, ValueError, KeyError) as e:
-            raise InputError(self.path, f"its segment {folder} cannot be read ({e}): build the index again") from None
+            raise InputError(self.path, f"its segment {folder} cannot be read ({e}); an index is the file and "
+                                        f"the folder {self._root.name}/ beside it, kept together") from None
 
     # ------------------------------------------------------------------------------------
     # Reading
