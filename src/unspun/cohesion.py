@@ -33,9 +33,10 @@ features are the same on every machine.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import numpy as np
+
+from unspun.linear import HashedLinear
 
 # A prime, so that taking the remainder mixes all bits of the key.
 BUCKETS = 131_071
@@ -186,16 +187,10 @@ def join_features(
     return key // BUCKETS, key % BUCKETS
 
 
-class PairModel:
-    def __init__(self, weights: np.ndarray, bias: float) -> None:
-        self.weights = np.asarray(weights, dtype=np.float64)
-        self.bias = float(bias)
-
+class PairModel(HashedLinear):
     @classmethod
     def load(cls) -> PairModel:
-        with resources.files("unspun").joinpath(_MODEL).open("rb") as fh:
-            data = np.load(fh)
-            return cls(data["weights"], float(data["bias"]))
+        return cls.from_package(_MODEL)
 
     def score(self, hashes: np.ndarray, rare: np.ndarray, lengths: np.ndarray, mark_bits: list[int]) -> np.ndarray:
         """For each join between sentences laid end to end (see :func:`join_features`), the
@@ -204,7 +199,4 @@ class PairModel:
         if m <= 0:
             return np.zeros(0)
         row, col = join_features(hashes, rare, lengths, mark_bits)
-        total = np.bincount(row, weights=self.weights[col], minlength=m)
-        size = np.bincount(row, minlength=m)
-        z = self.bias + total / np.sqrt(np.maximum(size, 1))
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.probabilities(row, col, m)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from importlib import resources
 
 import numpy as np
+
+from unspun.linear import HashedLinear
 
 # A prime, so that taking the remainder mixes all bits of the hash.
 BUCKETS = 262_139
@@ -51,16 +52,10 @@ def buckets(hashes: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndar
     return key // BUCKETS, key % BUCKETS
 
 
-class LedeModel:
-    def __init__(self, weights: np.ndarray, bias: float) -> None:
-        self.weights = np.asarray(weights, dtype=np.float64)
-        self.bias = float(bias)
-
+class LedeModel(HashedLinear):
     @classmethod
     def load(cls) -> LedeModel:
-        with resources.files("unspun").joinpath(_MODEL).open("rb") as fh:
-            data = np.load(fh)
-            return cls(data["weights"], float(data["bias"]))
+        return cls.from_package(_MODEL)
 
     def score_ids(self, ids: np.ndarray, bounds: np.ndarray, hashes: np.ndarray) -> np.ndarray:
         """Probability of being a lede for each run of word numbers (``ids[bounds[i]:bounds[i+1]]``),
@@ -69,10 +64,7 @@ class LedeModel:
         if n <= 0:
             return np.zeros(0)
         row, col = buckets(hashes[ids], bounds)
-        total = np.bincount(row, weights=self.weights[col], minlength=n)
-        size = np.bincount(row, minlength=n)
-        z = self.bias + total / np.sqrt(np.maximum(size, 1))
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.probabilities(row, col, n)
 
     def score_words(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability of being a lede for each sentence given as its lower-cased words."""

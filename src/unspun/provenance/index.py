@@ -464,7 +464,7 @@ class SourceIndex:
             for overlap, row, theirs in ranked[:ALIGNED]:
                 if overlap < MIN_SIMILARITY - 0.15:
                     break
-                if not _close_enough(kept_words(theirs, mine), len(theirs), len(mine)):
+                if not _may_match(theirs, mine):
                     continue  # the alignment would be turned down: not worth making
                 _, sid, start, stop, ref, doc_no, _ = row
                 if mine_tokens is None:
@@ -535,7 +535,7 @@ class SourceIndex:
                     continue
                 floor = NEXT_SIMILARITY if distance == 1 else MIN_SIMILARITY
                 if not (short or theirs == mine
-                        or _close_enough(kept_words(theirs, mine), len(theirs), len(mine), floor)):
+                        or _may_match(theirs, mine, floor)):
                     continue  # the alignment would be turned down: not worth making
                 mine_tokens = mine_tokens or tokens(text)
                 a = align_tokens(ref, tokens(ref), text, mine_tokens)
@@ -551,14 +551,18 @@ def _same_but_figures(theirs: list[str], mine: list[str]) -> bool:
     )
 
 
-def _close_enough(kept: int, ref_words: int, words: int | None, floor: float = MIN_SIMILARITY,
-                  similarity: float | None = None) -> bool:
-    """The first test of :func:`_matches`, on the number of words kept alone (and the
-    sentences' lengths), so that it can be made before the alignment: the similarity reaches
-    the floor, or the reference sentence is kept nearly whole inside the other."""
-    if similarity is None:
-        similarity = similarity_of(kept, ref_words, words)
+def _close_enough(similarity: float, kept: int, ref_words: int, floor: float = MIN_SIMILARITY) -> bool:
+    """The first test of :func:`_matches`, which needs only the number of words kept (so it
+    can be made before the alignment): the similarity reaches the floor, or the reference
+    sentence is kept nearly whole inside the other."""
     return similarity >= floor or (kept >= MIN_CONTAINED and kept >= CONTAINED_SHARE * ref_words)
+
+
+def _may_match(theirs: list[str], mine: list[str], floor: float = MIN_SIMILARITY) -> bool:
+    """Whether the alignment of these word keys could pass :func:`_close_enough`, from the
+    length of their longest common subsequence alone (a microsecond)."""
+    kept = kept_words(theirs, mine)
+    return _close_enough(similarity_of(kept, len(theirs), len(mine)), kept, len(theirs), floor)
 
 
 def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY, reuse: bool = False) -> bool:
@@ -567,7 +571,7 @@ def _matches(a, text: str, ref: str, floor: float = MIN_SIMILARITY, reuse: bool 
     whole inside a longer one (two sentences joined into one, a clause added) counts however
     much was added. A spin whose words in common are the quotation and not the words around
     it is two outlets quoting one speaker, not one copying the other."""
-    if not _close_enough(a.kept, a.ref_words, None, floor, a.similarity):
+    if not _close_enough(a.similarity, a.kept, a.ref_words, floor):
         return False
     if a.status == "copied":
         return True

@@ -187,7 +187,7 @@ def save(segment: Segment, root: Path) -> Path:
     out = _Files(tmp)
     for name in ("start", "low", "row", "common", "text"):
         out.add(name, getattr(segment, name))
-    out.finish(segment, len(segment.start), len(segment.low), segment.offsets, segment.directory)
+    out.finish(segment.documents, len(segment.start), len(segment.low), segment.offsets, segment.directory)
     return _place(tmp, root, segment.number)
 
 
@@ -234,7 +234,7 @@ class _Files:
         f = self._files.get(name) or self._files.setdefault(name, open(self.folder / name, "wb"))
         f.write(memoryview(np.ascontiguousarray(array)).cast("B"))
 
-    def finish(self, segment_like, sentences: int, postings: int, offsets: np.ndarray, directory: np.ndarray):
+    def finish(self, docs: pa.Table, sentences: int, postings: int, offsets: np.ndarray, directory: np.ndarray):
         for name in ("start", "low", "row", "common", "text"):
             if name not in self._files:
                 self.add(name, np.zeros(0, np.uint8))
@@ -245,7 +245,6 @@ class _Files:
             f.flush()
             os.fsync(f.fileno())
             f.close()
-        docs = segment_like.documents
         options = ipc.IpcWriteOptions(compression="zstd")  # read whole at opening: no need to map it
         with pa.OSFile(str(self.folder / "documents.arrow"), "wb") as f, \
                 ipc.new_file(f, docs.schema, options=options) as w:
@@ -312,13 +311,8 @@ def merge(parts: list[Segment], number: int, live: np.ndarray | None, zdicts: di
         raise
     if tmp is None:
         return Segment(number, dictionary, documents, offsets=offsets, directory=directory, **out.arrays())
-    out.finish(_Docs(documents), base, postings, offsets, directory)
+    out.finish(documents, base, postings, offsets, directory)
     return load(_place(tmp, root, number), number, dictionary)
-
-
-@dataclass
-class _Docs:
-    documents: pa.Table
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -414,7 +408,6 @@ class Reader:
         self._unzip = {p.dictionary: decompressor(zdicts.get(p.dictionary, b"")) for p in self.parts}
         self._base = np.r_[0, np.cumsum([p.sentences for p in self.parts])].astype(np.int64)
         self._first_docs = [int(p.doc[0]) if len(p.doc) else -1 for p in self.parts]
-        self._first_doc = np.array(self._first_docs, np.int64)
         self._steps = [int(np.diff(np.asarray(p.directory, np.int64)).max()).bit_length() + 1
                        if p.postings else 1 for p in self.parts]
         self._doc_of_id: dict[str, int] | None = None
@@ -550,36 +543,36 @@ class Reader:
         """(id, url, title, outlet) of a document, by number."""
         found = self._documents.get(doc)
         if found is None:
-            n = int(np.searchsorted(self._first_doc, doc, "right")) - 1
+            n = bisect_right(self._first_docs, doc) - 1
             p = self.parts[n]
             at = int(np.searchsorted(p.doc, doc))
             found = self._documents[doc] = tuple(p.documents.column(c)[at].as_py()
                                                  for c in ("id", "url", "title", "outlet"))
         return found
 
+    def _live(self, p: Segment) -> np.ndarray:
+        """Which of a segment's documents are still in the index."""
+        return np.ones(len(p.doc), bool) if self.live is None else _member(p.doc, self.live)
+
     def doc_numbers(self, ids: set[str]) -> set[int]:
         if not ids:
             return set()
         if self._doc_of_id is None:
             self._doc_of_id = {}
-            for p in self.parts:  # later documents replace earlier ones of the same id
-                docs = p.doc if self.live is None else p.doc[_member(p.doc, self.live)]
-                ids_ = p.documents.column("id").to_pylist() if self.live is None else \
-                    p.documents.filter(pa.array(_member(p.doc, self.live))).column("id").to_pylist()
-                self._doc_of_id.update(zip(ids_, docs.tolist()))
+            for p in self.parts:
+                live = self._live(p)
+                self._doc_of_id.update(zip(p.documents.filter(pa.array(live)).column("id").to_pylist(),
+                                           p.doc[live].tolist()))
         return {self._doc_of_id[i] for i in ids if i in self._doc_of_id}
 
     def texts(self):
         """Every live sentence: (document id, sentence number, text), in document order."""
         for p in self.parts:
-            unzip, offs = self._unzip[p.dictionary], np.asarray(p.offsets)
             ids = p.documents.column("id").to_pylist()
-            for doc, did, first, count in zip(p.doc.tolist(), ids, p.first.tolist(), p.count.tolist()):
-                if self.live is not None and not _member(np.array([doc]), self.live)[0]:
-                    continue
-                for i in range(count):
-                    r = first + i
-                    yield did, i, unzip(p.text[offs[r] : offs[r + 1]]).decode("utf-8", "surrogatepass")
+            for did, first, count, live in zip(ids, p.first.tolist(), p.count.tolist(), self._live(p).tolist()):
+                if live:
+                    for i, text in enumerate(self._texts(p, range(first, first + count))):
+                        yield did, i, text
 
 
 def _np(column, dtype) -> np.ndarray:
