@@ -28,18 +28,17 @@ def _texts(limit: int) -> list[dict]:
 
 
 def _prepare(limit: int, q) -> None:
-    """unspun's own route: index.prepare per document, retrieval keys per batch."""
+    """unspun's own route: index.prepare_batch, CHUNK documents at a time."""
     _one_core()
-    from unspun.provenance.index import prepare
-    from unspun.provenance.tokens import _common_words, retrieval_keys_batch
+    from unspun.provenance.index import CHUNK, prepare_batch
+    from unspun.provenance.tokens import _common_words
 
     records = _texts(limit)
     _common_words()
     t = time.process_time()
     n_keys = 0
-    for i in range(0, len(records), BATCH):
-        docs = [prepare(r) for r in records[i : i + BATCH]]
-        n_keys += len(retrieval_keys_batch([w for d in docs for w in d.words])[0])
+    for i in range(0, len(records), CHUNK):
+        n_keys += sum(len(d.keys) for d in prepare_batch(records[i : i + CHUNK]))
     q.put({"cpu_s": time.process_time() - t, "keys": n_keys,
            "text_mb": sum(len(r["text"].encode("utf-8")) for r in records) / 1e6})
 

@@ -56,6 +56,22 @@ def test_index_from_jsonl_gz_parquet_and_a_folder_then_stats(tmp_path, docs):
     assert "documents   52" in run("index", db, "--stats").stdout
 
 
+def test_index_with_worker_processes(tmp_path):
+    """Past the first 1,000 documents, --workers 2 hands the rest to two processes: every
+    document and sentence arrives, each once."""
+    from unspun.doc import sentence_spans
+
+    docs = [{"id": r["id"], "text": r["text"]} for r in corpora.allsides(1100)]
+    _write_jsonl(tmp_path / "many.jsonl", docs + docs[:50])  # the first 50 again: replaced, not added
+    db = str(tmp_path / "ref.duckdb")
+    r = run("index", db, str(tmp_path / "many.jsonl"), "--workers", "2", "--stats")
+    assert r.returncode == 0, r.stderr
+    assert "documents   1,100" in r.stdout
+    n = int(r.stdout.split("sentences")[1].split()[0].replace(",", ""))
+    assert n == sum(len(sentence_spans(d["text"])) for d in docs)
+    assert run("index", db, str(tmp_path / "many.jsonl"), "--workers", "0").returncode == 2
+
+
 def test_bad_input_names_the_file_and_line(tmp_path, docs):
     db = str(tmp_path / "ref.duckdb")
     bad = tmp_path / "bad.jsonl"

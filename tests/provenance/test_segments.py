@@ -126,10 +126,8 @@ def test_keys_too_common_to_trace_by_are_left_out_when_merging(tmp_path, docs, m
         assert _traces(index, probes) == before
         assert sum(t is not None for t in before) >= len(probes) // 2
         # A later segment with a few postings of a listed key: the key stays skipped.
-        from unspun.provenance.tokens import retrieval_keys_batch
-
         again = _prepared(dict(docs[0], id="again"))
-        keys = set(retrieval_keys_batch(again.words)[0].tolist()) & set(merged[0].common.tolist())
+        keys = set(again.keys.tolist()) & set(merged[0].common.tolist())
         assert keys
         index._write([again], None)
         reader = index._lookup_table()
@@ -166,3 +164,56 @@ def test_an_index_file_moved_without_its_segments_says_so(tmp_path, docs):
     with SourceIndex(tmp_path / "b.duckdb", read_only=True) as index:
         with pytest.raises(InputError, match=r"b\.duckdb.*cannot be read.*b\.duckdb\.segments/ beside it"):
             index.trace(_probes(docs[:5])[0])
+
+
+def _contents(path: Path) -> list[tuple[str, bytes]]:
+    folder = Path(str(path) + ".segments")
+    return [(f.name, f.read_bytes()) for f in sorted(folder.rglob("*")) if f.is_file() and f.name != "segment.json"]
+
+
+def test_worker_processes_build_the_same_index(tmp_path, docs, monkeypatch):
+    """With worker processes segmenting, keying and compressing (from the third batch on,
+    once the dictionary exists), the segment files, the documents and the traces are those of
+    a build in one process, byte for byte."""
+    from unspun.provenance import index as index_mod
+
+    monkeypatch.setattr(index_mod, "INLINE", 60)
+    monkeypatch.setattr(index_mod, "CHUNK", 10)
+    compressed_by_workers = []
+    write = SourceIndex._write
+
+    def counting_write(self, prepared, progress):
+        compressed_by_workers.append(sum(p.texts is None for p in prepared))
+        return write(self, prepared, progress)
+
+    probes = _probes(docs)
+    with SourceIndex(tmp_path / "one.duckdb") as one, SourceIndex(tmp_path / "two.duckdb") as two:
+        assert one.add(docs, batch=30) == len(docs)
+        monkeypatch.setattr(SourceIndex, "_write", counting_write)
+        assert two.add(docs, batch=30, workers=2) == len(docs)
+        assert compressed_by_workers[:2] == [0, 0] and sum(compressed_by_workers) == len(docs) - 60
+        rows = "SELECT * FROM documents ORDER BY doc"
+        assert one._con.execute(rows).fetchall() == two._con.execute(rows).fetchall()
+        assert _traces(two, probes) == _traces(one, probes)
+    assert _contents(tmp_path / "one.duckdb") == _contents(tmp_path / "two.duckdb")
+
+
+def test_a_bad_record_read_while_workers_run_stops_the_build_with_its_name(tmp_path, docs, monkeypatch):
+    """A record without text, read after the workers have started, stops the run with an
+    error naming it; the batches written before it stay usable."""
+    import pytest
+
+    from unspun.errors import InputError
+    from unspun.provenance import index as index_mod
+
+    monkeypatch.setattr(index_mod, "INLINE", 40)
+    monkeypatch.setattr(index_mod, "CHUNK", 10)
+    records = docs[:100] + [{"id": "broken", "text": None}] + docs[100:120]
+    path = tmp_path / "bad.duckdb"
+    with SourceIndex(path) as index:
+        with pytest.raises(InputError, match="broken"):
+            index.add(records, batch=20, workers=2)
+    with SourceIndex(path, read_only=True) as index:
+        written = index.stats()["documents"]
+        assert 40 <= written <= 100 and written % 20 == 0
+        assert index.trace(_probes(docs[:1], 1)[0])[0]["document"]["id"] == docs[0]["id"]

@@ -22,6 +22,9 @@ def register(sub) -> None:
                    help="JSONL, JSONL.gz or Parquet with id and text (and optionally url, title, "
                    "outlet, date), or a folder of .txt and .html files")
     p.add_argument("--stats", action="store_true", help="print the number of documents and sentences and the size on disk")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="processes that segment, key and compress the documents while one writes "
+                   "(default: one per core; they start past the first 1,000 documents)")
     p.set_defaults(run=run)
     check = sub.choices.get("check")
     if check is not None:
@@ -39,12 +42,13 @@ def run(args: argparse.Namespace) -> int:
                 _print_stats(index.stats())
             return 0
         from unspun.provenance.readers import read_input
+        from unspun.run.local import default_workers
 
         for path in args.inputs:  # fail early on a missing input, before writing anything
             if not Path(path).exists():
                 raise InputError(path, "no such file or folder")
         with SourceIndex(args.db) as index:
-            added = _add_with_progress(index, args.inputs, read_input)
+            added = _add_with_progress(index, args.inputs, read_input, args.workers or default_workers())
             stats = index.stats()
         print(f"added {added:,} documents", file=sys.stderr)
         if args.stats:
@@ -55,7 +59,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_with_progress(index, inputs: list[str], read_input) -> int:
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return n
+
+
+def _add_with_progress(index, inputs: list[str], read_input, workers: int) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
     total = sum(Path(p).stat().st_size for p in inputs if Path(p).is_file()) or None
@@ -81,7 +95,7 @@ def _add_with_progress(index, inputs: list[str], read_input) -> int:
                 # Compressed inputs advance by text bytes scaled to the file at the end.
                 progress.update(task, advance=0 if _c else n_bytes, docs=added)
 
-            index.add(read_input(path), progress=step)
+            index.add(read_input(path), progress=step, workers=workers)
             if compressed:
                 progress.update(task, advance=size)
     return added

@@ -21,8 +21,8 @@ import gc
 import os
 import re
 import shutil
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,11 @@ SCHEMA_VERSION = "3"
 MAX_SENTENCES = (1 << SID_BITS) - 1
 #: Documents written per transaction.
 BATCH = 500
+#: Documents a worker process prepares at a time, when several do (see SourceIndex.add) ...
+CHUNK = 100
+#: ... once this many documents have been prepared in-process: below it, starting the
+#: workers (a second or two each) costs more than they save.
+INLINE = 2 * BATCH
 #: Candidates considered per sentence, the ones sharing the most (rarest) retrieval keys ...
 CANDIDATES = 8
 #: ... less those whose share of keys (weighted by rarity) is under this part of the best
@@ -91,18 +96,105 @@ class _Prepared:
     id: str
     fields: tuple
     bytes: int
-    sentences: list[tuple[int, int, str]]
-    words: list[list[str]]  # each sentence's word keys; the retrieval keys come per batch
+    starts: list[int]  # where each sentence starts in the text
+    texts: list[str] | None  # each sentence's text, or None when compressed already ...
+    frames: list[bytes] | None  # ... into these frames, against the index's dictionary
+    keys: np.ndarray  # the retrieval keys of its sentences (uint32) ...
+    owners: np.ndarray  # ... and the sentence of each, numbered within the document
 
 
 def prepare(record: dict) -> _Prepared:
     """Segment one record into its sentences (the spans ``parse`` gives, without the rest of
-    the parse) and their word keys (no database work)."""
-    text = record["text"]
-    sentences = [(a, b, text[a:b]) for a, b in sentence_spans(text)[:MAX_SENTENCES]]
-    fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
-    return _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), sentences,
-                     [keys_of(t) for _, _, t in sentences])
+    the parse) and work out their retrieval keys (no database work)."""
+    return prepare_batch([record])[0]
+
+
+def prepare_batch(records: list[dict], dictionary: tuple[int, bytes] | None = None) -> list[_Prepared]:
+    """:func:`prepare` of several records, with the retrieval keys of all their sentences
+    worked out in one pass (numpy's cost per call, paid once); and, given the index's
+    dictionary (id, data), their text compressed. A pure function of its arguments: worker
+    processes run it as well as the writer."""
+    compress = segments.compressor(dictionary[1]) if dictionary else None
+    out: list[_Prepared] = []
+    words: list[list[str]] = []
+    for record in records:
+        text = record["text"]
+        spans = sentence_spans(text)[:MAX_SENTENCES]
+        texts = [text[a:b] for a, b in spans]
+        words.extend(map(keys_of, texts))
+        fields = tuple(None if record.get(f) is None else str(record.get(f)) for f in _FIELDS)
+        p = _Prepared(str(record["id"]), fields, len(text.encode("utf-8", "surrogatepass")), [a for a, _ in spans],
+                      texts, None, _NO_KEYS, _NO_ROWS)
+        if compress is not None:
+            p.texts, p.frames = None, [compress(t.encode("utf-8", "surrogatepass")) for t in texts]
+        out.append(p)
+    keys, owners = retrieval_keys_batch(words)
+    # Each document's keys: its sentences are a run of rows, so a stable sort by row keeps
+    # each key's place within its document.
+    order = np.argsort(owners, kind="stable")
+    keys, owners = keys[order], owners[order]
+    first = np.cumsum([0] + [len(p.starts) for p in out])
+    cuts = np.searchsorted(owners, first)
+    for p, lo, hi, row in zip(out, cuts[:-1], cuts[1:], first[:-1]):
+        p.keys, p.owners = keys[lo:hi], owners[lo:hi] - row
+    return out
+
+
+_NO_KEYS = np.zeros(0, np.uint32)
+_NO_ROWS = np.zeros(0, np.int64)
+
+
+def _prepared(records: Iterable[dict], workers: int, dictionary, batch: int = BATCH) -> Iterator[_Prepared]:
+    """The records prepared, in their order: in this process, or past INLINE documents in
+    ``workers`` processes, CHUNK documents a task, with at most two tasks per worker waiting
+    so that memory holds a few chunks whatever the size of the input. The workers compress
+    the text too when the index has its dictionary by then (``dictionary()``: (id, data), or
+    None). A bad record stops the run where it is read; in one process, no more than a batch
+    is read ahead of what is written."""
+    checked = map(_checked, records)
+    size = min(CHUNK, batch)
+    done = 0
+    while True:
+        chunk = [r for _, r in zip(range(size), checked)]
+        if not chunk:
+            return
+        yield from prepare_batch(chunk)
+        done += len(chunk)
+        if workers > 1 and done >= INLINE:
+            break
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: DuckDB's threads run in this process, and forking a threaded process
+    # can copy a held lock into the child.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_start, initargs=(dictionary(),))
+    pending: deque = deque()
+    try:
+        while True:
+            chunk = [r for _, r in zip(range(size), checked)]
+            if chunk:
+                pending.append(pool.submit(_prepare_in_worker, chunk))
+            if pending and (len(pending) >= 2 * workers or not chunk):
+                yield from pending.popleft().result()
+            elif not chunk:
+                return
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# A worker's copy of the index's dictionary, sent once when it starts rather than per task.
+_worker_dictionary: tuple[int, bytes] | None = None
+
+
+def _worker_start(dictionary: tuple[int, bytes] | None) -> None:
+    global _worker_dictionary
+    gc.disable()  # as in the writer (see SourceIndex.add)
+    _worker_dictionary = dictionary
+
+
+def _prepare_in_worker(records: list[dict]) -> list[_Prepared]:
+    return prepare_batch(records, _worker_dictionary)
 
 
 class SourceIndex:
@@ -161,11 +253,15 @@ class SourceIndex:
     # ------------------------------------------------------------------------------------
     # Writing
 
-    def add(self, records: Iterable[dict], batch: int = BATCH, progress=None) -> int:
+    def add(self, records: Iterable[dict], batch: int = BATCH, progress=None, workers: int = 1) -> int:
         """Add documents (dicts with ``id`` and ``text``, optionally url, title, outlet and date),
         a batch per transaction. A document whose id is already there replaces it. Returns the
         number of documents written. ``progress(n_docs, n_bytes)`` is called after each batch.
-        At the end the segments are merged into one (see :mod:`.segments`)."""
+        At the end the segments are merged into one (see :mod:`.segments`).
+
+        ``workers``: processes that segment the documents, work out their keys and compress
+        their text, while this one writes; the index is the same whatever their number. They
+        start once INLINE documents have been read, so a small addition runs in this process."""
         if self.read_only:
             raise InputError(self.path, "opened read-only: cannot add documents")
         pending: dict[str, _Prepared] = {}
@@ -175,8 +271,7 @@ class SourceIndex:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for record in records:
-                p = prepare(_checked(record))
+            for p in _prepared(records, workers, self._known_dictionary, batch):
                 pending.pop(p.id, None)  # the later one of a batch wins, and keeps its place
                 pending[p.id] = p
                 if len(pending) >= batch:
@@ -201,13 +296,18 @@ class SourceIndex:
             self._next_doc = con.execute(
                 "SELECT greatest((SELECT coalesce(max(doc), -1) FROM documents),"
                 " (SELECT coalesce(max(last_doc), -1) FROM segments)) + 1").fetchall()[0][0]
-        # The retrieval keys of the whole batch at once (numpy's cost per call, paid once):
-        # ``owners[j]`` is the row of the sentence key ``j`` belongs to.
-        keys, owners = retrieval_keys_batch([w for d in docs for w in d.words])
-        texts = [t for d in docs for _, _, t in d.sentences]
-        dict_id, zdict, new_dict = self._dictionary(texts)
+        # The batch's retrieval keys, ``owners[j]`` the row of the sentence key ``j`` belongs to.
+        rows = np.cumsum([0] + [len(d.starts) for d in docs[:-1]])
+        keys = np.concatenate([d.keys for d in docs])
+        owners = np.concatenate([d.owners + row for d, row in zip(docs, rows)])
+        dict_id, zdict, new_dict = self._dictionary(lambda: [t for d in docs if d.texts for t in d.texts])
         compress = segments.compressor(zdict)
-        frames = [compress(t.encode("utf-8", "surrogatepass")) for t in texts]
+        frames: list[bytes] = []
+        for d in docs:
+            if d.texts is None:  # compressed by a worker, against the index's one dictionary
+                frames += d.frames
+            else:
+                frames += [compress(t.encode("utf-8", "surrogatepass")) for t in d.texts]
         first_doc = doc_no = self._next_doc
         d_cols = {k: [] for k in ("doc", "id", "url", "title", "outlet", "date", "sentences", "bytes")}
         for d in docs:
@@ -215,7 +315,7 @@ class SourceIndex:
             d_cols["id"].append(d.id)
             for name, value in zip(_FIELDS, d.fields):
                 d_cols[name].append(value)
-            d_cols["sentences"].append(len(d.sentences))
+            d_cols["sentences"].append(len(d.starts))
             d_cols["bytes"].append(d.bytes)
             doc_no += 1
         documents = pa.table({
@@ -229,7 +329,7 @@ class SourceIndex:
             number, dict_id,
             documents.select(["doc", "sentences", "id", "url", "title", "outlet"]).rename_columns(
                 ["doc", "count", "id", "url", "title", "outlet"]),
-            [s for d in docs for s, _, _ in d.sentences], frames, keys, owners)
+            [a for d in docs for a in d.starts], frames, keys, owners)
         folder = segments.save(segment, self._root) if self._root is not None else None
         con.execute("BEGIN TRANSACTION")
         try:
@@ -262,14 +362,18 @@ class SourceIndex:
         con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE name = 'generation'")
         self._generation = None
 
-    def _dictionary(self, texts: list[str]) -> tuple[int, bytes, bool]:
+    def _dictionary(self, texts) -> tuple[int, bytes, bool]:
         """The index's text dictionary (id, data, whether it is new): trained on the first
-        batch with enough sentences; until then the text is compressed without one."""
-        row = self._con.execute("SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1").fetchall()
-        if row:
-            return int(row[0][0]), bytes(row[0][1]), False
-        zdict = segments.train_dictionary(texts)
+        batch with enough sentences (``texts()``); until then the text is compressed without one."""
+        known = self._known_dictionary()
+        if known is not None:
+            return known[0], known[1], False
+        zdict = segments.train_dictionary(texts())
         return (1, zdict, True) if zdict else (0, b"", False)
+
+    def _known_dictionary(self) -> tuple[int, bytes] | None:
+        row = self._con.execute("SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1").fetchall()
+        return (int(row[0][0]), bytes(row[0][1])) if row else None
 
     def _next_segment(self) -> int:
         return self._con.execute("SELECT coalesce(max(segment), 0) + 1 FROM segments").fetchall()[0][0]
