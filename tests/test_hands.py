@@ -66,8 +66,14 @@ def test_lone_sentences_are_those_sharing_words_with_no_other():
         [0.0, 0.0, 0.0, 1.0],
     ])
     out = hand_signals(sims, [0, 0, 0, 0])
-    assert out["lone_sentences"] == round(1 - (0.8 + 0.8 + 0.2 + 0.0) / 4, 4)
+    # Per sentence, but over no fewer than 10: a short body has had little room to repeat itself.
+    assert out["lone_sentences"] == round(((1 - 0.8) + (1 - 0.8) + (1 - 0.2) + 1) / 10, 4)
     assert out["hand_minority"] == 0.0 and out["hand_vocabulary"] == 0.0
+    # Twelve sentences in pairs that share their words: none lone.
+    pairs = np.kron(np.eye(6), np.ones((2, 2)))
+    assert hand_signals(pairs, [0] * 12)["lone_sentences"] == 0.0
+    # Twelve that share nothing: all lone.
+    assert hand_signals(np.eye(12), [0] * 12)["lone_sentences"] == 1.0
 
 
 def test_typography_groups_that_share_words_within_not_across():

@@ -5,8 +5,9 @@ in its runs, and its runs' words stay with the run they came from:
 
 - **lone sentences**: in an article written as one, each sentence shares rare words (names,
   places, the story's terms) with some other sentence of the article; a run lifted from
-  another report brings sentences whose words recur nowhere else. The signal is one minus
-  the mean, over the sentences, of each one's highest cosine with any other.
+  another report brings sentences whose words recur nowhere else. The signal sums, over the
+  sentences, one minus each one's highest cosine with any other, per sentence but over no
+  fewer than 10: in a short body few words have the chance to recur.
 - **typographic hands**: sentences typeset with curly quotation marks or apostrophes and
   sentences typeset with straight ones. One hand keeps to one kind; a curly quote in a
   headline or a pasted tweet makes one sentence odd, not a share of the body. The signal is
@@ -34,6 +35,8 @@ _CURLY = (1 << _MARKS.index(("“", "”"))) | (1 << _MARKS.index(("’",)))
 _STRAIGHT = (1 << _MARKS.index(('"',))) | (1 << _MARKS.index(("'",)))
 
 SIGNALS = ("lone_sentences", "hand_minority", "hand_vocabulary")
+# Lone sentences are counted per sentence over no fewer than this many.
+MIN_SENTENCES = 10
 
 
 def hand_signals(sims: np.ndarray, mark_bits: list[int]) -> dict[str, float]:
@@ -44,7 +47,7 @@ def hand_signals(sims: np.ndarray, mark_bits: list[int]) -> dict[str, float]:
         return dict.fromkeys(SIGNALS, 0.0)
     off = np.array(sims, dtype=float)
     np.fill_diagonal(off, 0.0)
-    lone = 1.0 - float(off.max(axis=1).mean())
+    lone = float((1.0 - off.max(axis=1)).sum()) / max(n, MIN_SENTENCES)
     bits = np.asarray(mark_bits, dtype=np.int64)
     curly_bits, straight_bits = (bits & _CURLY) != 0, (bits & _STRAIGHT) != 0
     curly, straight = curly_bits & ~straight_bits, straight_bits & ~curly_bits
