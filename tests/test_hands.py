@@ -65,15 +65,15 @@ def test_lone_sentences_are_those_sharing_words_with_no_other():
         [0.0, 0.2, 1.0, 0.0],
         [0.0, 0.0, 0.0, 1.0],
     ])
-    out = hand_signals(sims, [0, 0, 0, 0])
+    out = hand_signals(sims, [0, 0, 0, 0], [0] * 4, np.eye(4))
     # Per sentence, but over no fewer than 10: a short body has had little room to repeat itself.
     assert out["lone_sentences"] == round(((1 - 0.8) + (1 - 0.8) + (1 - 0.2) + 1) / 10, 4)
     assert out["hand_minority"] == 0.0 and out["hand_vocabulary"] == 0.0
     # Twelve sentences in pairs that share their words: none lone.
     pairs = np.kron(np.eye(6), np.ones((2, 2)))
-    assert hand_signals(pairs, [0] * 12)["lone_sentences"] == 0.0
+    assert hand_signals(pairs, [0] * 12, [0] * 12, np.eye(12))["lone_sentences"] == 0.0
     # Twelve that share nothing: all lone.
-    assert hand_signals(np.eye(12), [0] * 12)["lone_sentences"] == 1.0
+    assert hand_signals(np.eye(12), [0] * 12, [0] * 12, np.eye(12))["lone_sentences"] == 1.0
 
 
 def test_typography_groups_that_share_words_within_not_across():
@@ -85,16 +85,38 @@ def test_typography_groups_that_share_words_within_not_across():
         [0.1, 0.0, 1.0, 0.4],
         [0.0, 0.1, 0.4, 1.0],
     ])
-    out = hand_signals(alike_within, bits)
+    out = hand_signals(alike_within, bits, [0] * 4, np.eye(4))
     assert out["hand_minority"] == 0.5
     assert out["hand_vocabulary"] == round((0.6 + 0.4) / 2 - 0.2 / 4, 4)
     # The same sentences where the words cross the typographies: no sign of two hands.
     alike_across = alike_within[[0, 2, 1, 3]][:, [0, 2, 1, 3]]
-    assert hand_signals(alike_across, bits)["hand_vocabulary"] == 0.0
+    assert hand_signals(alike_across, bits, [0] * 4, np.eye(4))["hand_vocabulary"] == 0.0
 
 
 def test_a_body_of_one_sentence_gives_zeros():
-    assert hand_signals(np.ones((1, 1)), [0]) == dict.fromkeys(SIGNALS, 0.0)
+    assert hand_signals(np.ones((1, 1)), [0], [0], np.ones((1, 1))) == dict.fromkeys(SIGNALS, 0.0)
+
+
+def test_threads_that_keep_their_words():
+    # Six sentences in two threads; words (columns) held by the sentences where the entry is
+    # not 0. Word 0 recurs in thread 0 only, word 1 in thread 1 only, word 2 across both,
+    # word 3 occurs once and does not count.
+    vectors = np.array([
+        [0.5, 0.0, 0.5, 0.7],
+        [0.5, 0.0, 0.0, 0.0],
+        [0.0, 0.6, 0.0, 0.0],
+        [0.0, 0.6, 0.6, 0.0],
+        [0.5, 0.0, 0.0, 0.0],
+        [0.0, 0.6, 0.0, 0.0],
+    ])
+    sims = np.eye(6)
+    threads = [0, 0, 1, 1, 0, 1]
+    assert hand_signals(sims, [0] * 6, threads, vectors)["thread_words"] == round(2 / 3, 4)
+    # One thread: nothing to keep apart.
+    assert hand_signals(sims, [0] * 6, [0] * 6, vectors)["thread_words"] == 0.0
+    # Two threads that share every recurring word.
+    shared = np.ones((6, 2))
+    assert hand_signals(sims, [0] * 6, threads, shared)["thread_words"] == 0.0
 
 
 def _spans(texts: list[str]) -> list[tuple[int, int]]:
@@ -103,3 +125,10 @@ def _spans(texts: list[str]) -> list[tuple[int, int]]:
         out.append((at, at + len(t)))
         at += len(t) + 1
     return out
+
+
+def test_two_stories_keep_their_words_to_their_threads():
+    two = _signals([s for pair in zip(CURLY, STRAIGHT) for s in pair])
+    one = _signals(CURLY + ["Walkers crossed the old stone bridge for the last time before the authority closed it."])
+    assert two["threads"] == 2.0 and two["thread_words"] >= 0.5
+    assert one["thread_words"] == 0.0

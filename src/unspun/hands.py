@@ -8,6 +8,10 @@ in its runs, and its runs' words stay with the run they came from:
   another report brings sentences whose words recur nowhere else. The signal sums, over the
   sentences, one minus each one's highest cosine with any other, per sentence but over no
   fewer than 10: in a short body few words have the chance to recur.
+- **threads that keep their words**: of the rare words that recur (in two sentences or more),
+  the share whose sentences all lie in one story thread, when the body has two threads or
+  more. One writer's threads share the story's names and terms; runs from other reports
+  bring their own, which recur only among themselves.
 - **typographic hands**: sentences typeset with curly quotation marks or apostrophes and
   sentences typeset with straight ones. One hand keeps to one kind; a curly quote in a
   headline or a pasted tweet makes one sentence odd, not a share of the body. The signal is
@@ -19,9 +23,9 @@ in its runs, and its runs' words stay with the run they came from:
   agrees with it; in an article written as one, the sentences that quote someone share no
   more words with each other than with the rest.
 
-Each is computed from what the thread step has already built: the sentences' cosine matrix
-over rare words and each sentence's typographic marks (unspun.cohesion.marks_of), so they
-cost a few array operations per article.
+Each is computed from what the thread step has already built: the sentences' rare-word
+vectors, their cosine matrix, the threads and each sentence's typographic marks
+(unspun.cohesion.marks_of), so they cost a few array operations per article.
 """
 
 from __future__ import annotations
@@ -34,17 +38,30 @@ from unspun.cohesion import _MARKS
 _CURLY = (1 << _MARKS.index(("“", "”"))) | (1 << _MARKS.index(("’",)))
 _STRAIGHT = (1 << _MARKS.index(('"',))) | (1 << _MARKS.index(("'",)))
 
-SIGNALS = ("lone_sentences", "hand_minority", "hand_vocabulary")
+SIGNALS = ("lone_sentences", "thread_words", "hand_minority", "hand_vocabulary")
 # Lone sentences are counted per sentence over no fewer than this many.
 MIN_SENTENCES = 10
 
 
-def hand_signals(sims: np.ndarray, mark_bits: list[int]) -> dict[str, float]:
-    """The three signals for a body of ``len(sims)`` sentences: ``sims`` is their cosine matrix
-    (any diagonal), ``mark_bits`` each one's typographic marks."""
+def hand_signals(sims: np.ndarray, mark_bits: list[int], threads: list[int], vectors: np.ndarray) -> dict[str, float]:
+    """The signals for a body of ``len(sims)`` sentences: ``sims`` is their cosine matrix (any
+    diagonal), ``mark_bits`` each one's typographic marks, ``threads`` each one's story thread
+    and ``vectors`` their rare-word vectors (a row per sentence, a column per word; a word
+    is in a sentence where its entry is not 0)."""
     n = len(sims)
     if n < 2:
         return dict.fromkeys(SIGNALS, 0.0)
+    thread_words = 0.0
+    labels = np.asarray(threads)
+    if len(set(threads)) > 1:
+        held = vectors != 0.0
+        recurring = held.sum(axis=0) >= 2
+        if recurring.any():
+            held = held[:, recurring]
+            column_labels = labels[:, None]
+            first = np.where(held, column_labels, n).min(axis=0)
+            last = np.where(held, column_labels, -1).max(axis=0)
+            thread_words = float((first == last).mean())
     off = np.array(sims, dtype=float)
     np.fill_diagonal(off, 0.0)
     lone = float((1.0 - off.max(axis=1)).sum()) / max(n, MIN_SENTENCES)
@@ -61,6 +78,7 @@ def hand_signals(sims: np.ndarray, mark_bits: list[int]) -> dict[str, float]:
         vocabulary = max(0.0, float(within / pairs_within - across))
     return {
         "lone_sentences": round(lone, 4),
+        "thread_words": round(thread_words, 4),
         "hand_minority": round(minority, 4),
         "hand_vocabulary": round(vocabulary, 4),
     }

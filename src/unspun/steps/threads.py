@@ -170,7 +170,7 @@ class ThreadStep(Step):
                 run_start = i
         if len(body) < self.min_sentences:  # too short to tell whose sentences these are
             return out
-        signals = self.signals(doc, found, body, sims, threads)
+        signals = self.signals(doc, found, body, sims, threads, vectors)
         p = self.probability(signals)
         if p >= self.threshold:
             out.append(Finding("stitch", body[0].start, body[-1].end, p, _reason(signals, self.weights), self.name,
@@ -182,7 +182,9 @@ class ThreadStep(Step):
         z = float(self.weights @ x + self.bias)
         return 1.0 / (1.0 + math.exp(-z))
 
-    def signals(self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int]) -> dict[str, float]:
+    def signals(
+        self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int], vectors: np.ndarray | None = None
+    ) -> dict[str, float]:
         n = len(body)
         # Pairs above the diagonal, and those two or more apart, in row order; a boolean mask
         # picks them without building index arrays.
@@ -206,7 +208,7 @@ class ThreadStep(Step):
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
         joins, skips = self._joins(doc, body)
-        hands = hand_signals(sims, self._marks(doc, body))
+        hands = hand_signals(sims, self._marks(doc, body), threads, self._vectors(doc, body) if vectors is None else vectors)
         self._last_marks = None  # no document is kept past its check
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
@@ -236,9 +238,9 @@ class ThreadStep(Step):
             "join_logit": _mean_log_odds_against(joins),
             # And between each sentence and the one two places after it.
             "skip_logit": _mean_log_odds_against(skips),
-            # Over the whole body: sentences that share their words with no other, and
-            # typographies that split the body into groups that keep their own words
-            # (unspun.hands).
+            # Over the whole body: sentences that share their words with no other, threads
+            # that keep their words to themselves, and typographies that split the body into
+            # groups that keep their own words (unspun.hands).
             **hands,
         }
 
@@ -499,6 +501,7 @@ _SAYS = {
     "join_logit": lambda s: "neighbouring sentences that do not read as written to follow each other",
     "skip_logit": lambda s: "sentences that do not read as belonging with the ones just before them",
     "lone_sentences": lambda s: "sentences that share their words with no other sentence of the article",
+    "thread_words": lambda s: f"{int(s['threads'])} story threads that keep their names and terms to themselves",
     "hand_minority": lambda s: "curly and straight quotation marks or apostrophes, each kind in several sentences",
     "hand_vocabulary": lambda s: "sentences typeset alike that share their words with each other more than with the rest",
 }
