@@ -21,8 +21,9 @@ by one person rarely has, and the step measures them:
 - many neighbouring sentences do not read as written to follow each other, nor sentences
   as belonging with the one two places before them (unspun.cohesion): the seams of pasted runs.
 - over the whole body (unspun.hands): sentences whose words recur in no other sentence (runs
-  lifted from other reports), and curly and straight typography in several sentences each,
-  where the sentences typeset alike share their words with each other more than with the rest.
+  lifted from other reports), threads that keep their names and terms to themselves, and
+  curly and straight typography in several sentences each, where the sentences typeset alike
+  share their words with each other more than with the rest.
 
 A logistic model over these signals, fitted on the dev split of the farm benchmark with real
 articles as the negatives (scripts/train_stitch.py), gives the probability that the article
