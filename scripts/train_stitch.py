@@ -6,7 +6,7 @@ articles of the dev split as they are. The features are the thread step's signal
 threshold is the lowest probability that keeps false alarms on the real articles and on the
 single-source farm articles under ``--budget`` each.
 
-    python scripts/train_stitch.py [--farm 1000] [--real 2000] [--budget 0.01]
+    python scripts/train_stitch.py [--farm 600] [--real 2000] [--budget 0.015]
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def fit_nonnegative(X: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.n
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--farm", type=int, default=1000)
+    ap.add_argument("--farm", type=int, default=600)
     ap.add_argument("--real", type=int, default=2000)
-    ap.add_argument("--budget", type=float, default=0.01)
+    ap.add_argument("--budget", type=float, default=0.015)
     ap.add_argument("--dump", help="also save the signals to this .npz file")
     args = ap.parse_args()
     pipe = Pipeline()

@@ -27,7 +27,8 @@ SLICE = {"split": "heldout", "n": 200, "seed": 1}
 # metadata.v1, boilerplate.v1 (the higher-recall model), injected.v1, dangling.v1, quotes.v1,
 # figures.v1, threads.v1 with the lede signals; precision / recall): boilerplate 0.968 / 0.591,
 # injected 0.921 / 0.866, metadata on the head lines 0.916 / 0.773. Stitched verdict (each
-# article traced against its farm sources), with the join signals: 0.935 / 0.967.
+# article traced against its farm sources), with the join signals: 0.935 / 0.967; with the
+# hand signals 0.921 / 0.967 (58 of 60 found, 5 false).
 # Most injected "false positives" are farm furniture (related-story headlines) taken for a
 # teaser, which is removed either way.
 FLOORS = {
@@ -41,11 +42,12 @@ FLOORS = {
     ("article", "stitched", "recall"): 0.95,
 }
 # The stitched verdict from the article's own text, with no sources to trace against:
-# measured with the join signals 0.892 / 0.550 (33 of 60 found, 4 false), and no clean
-# article judged stitched. The floors let one article more be missed or flagged.
+# measured with the join signals 0.892 / 0.550 (33 of 60 found, 4 false); with the hand
+# signals 0.878 / 0.600 (36 of 60 found, 5 false), and no clean article judged stitched. The
+# recall floor lets one article more be missed; the precision floor is kept where it was.
 FLOORS_WITHOUT_SOURCES = {
     ("article", "stitched", "precision"): 0.86,
-    ("article", "stitched", "recall"): 0.53,
+    ("article", "stitched", "recall"): 0.58,
 }
 CEILINGS_WITHOUT_SOURCES = {
     ("article", "clean_false_alarm_by_kind", "stitch"): 0.017,

@@ -20,6 +20,10 @@ by one person rarely has, and the step measures them:
   (unspun.lede): it opens in the middle of some story, and other stories' openings lie inside;
 - many neighbouring sentences do not read as written to follow each other, nor sentences
   as belonging with the one two places before them (unspun.cohesion): the seams of pasted runs.
+- over the whole body (unspun.hands): sentences whose words recur in no other sentence (runs
+  lifted from other reports), threads that keep their names and terms to themselves, and
+  curly and straight typography in several sentences each, where the sentences typeset alike
+  share their words with each other more than with the rest.
 
 A logistic model over these signals, fitted on the dev split of the farm benchmark with real
 articles as the negatives (scripts/train_stitch.py), gives the probability that the article
@@ -40,6 +44,7 @@ import numpy as np
 
 from unspun.cohesion import PairModel, marks_of
 from unspun.doc import Document
+from unspun.hands import SIGNALS as HAND_SIGNALS, hand_signals
 from unspun.lede import MIN_WORDS, LedeModel, word_hashes
 from unspun.lexicon import Lexicon
 from unspun.spans import REMOVED_KINDS, Finding, Findings
@@ -110,6 +115,7 @@ FEATURES = (
     "join_doubt",
     "join_logit",
     "skip_logit",
+    *HAND_SIGNALS,
 )
 # A join between neighbouring sentences is weak when the pair model gives it less than this.
 WEAK_JOIN = 0.3
@@ -144,6 +150,7 @@ class ThreadStep(Step):
         # The last vocabulary looked up and its tables, in one attribute so that it is replaced
         # whole: three readers ask for them per document.
         self._last_tables: tuple[dict[str, int], tuple] | None = None
+        self._last_marks: tuple[Document, list, list[int]] | None = None
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -164,7 +171,7 @@ class ThreadStep(Step):
                 run_start = i
         if len(body) < self.min_sentences:  # too short to tell whose sentences these are
             return out
-        signals = self.signals(doc, found, body, sims, threads)
+        signals = self.signals(doc, found, body, sims, threads, vectors)
         p = self.probability(signals)
         if p >= self.threshold:
             out.append(Finding("stitch", body[0].start, body[-1].end, p, _reason(signals, self.weights), self.name,
@@ -176,7 +183,9 @@ class ThreadStep(Step):
         z = float(self.weights @ x + self.bias)
         return 1.0 / (1.0 + math.exp(-z))
 
-    def signals(self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int]) -> dict[str, float]:
+    def signals(
+        self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int], vectors: np.ndarray | None = None
+    ) -> dict[str, float]:
         n = len(body)
         # Pairs above the diagonal, and those two or more apart, in row order; a boolean mask
         # picks them without building index arrays.
@@ -200,6 +209,8 @@ class ThreadStep(Step):
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
         joins, skips = self._joins(doc, body)
+        hands = hand_signals(sims, self._marks(doc, body), threads, self._vectors(doc, body) if vectors is None else vectors)
+        self._last_marks = None  # no document is kept past its check
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -228,6 +239,10 @@ class ThreadStep(Step):
             "join_logit": _mean_log_odds_against(joins),
             # And between each sentence and the one two places after it.
             "skip_logit": _mean_log_odds_against(skips),
+            # Over the whole body: sentences that share their words with no other, threads
+            # that keep their words to themselves, and typographies that split the body into
+            # groups that keep their own words (unspun.hands).
+            **hands,
         }
 
     def _lede(self, doc: Document, body) -> np.ndarray:
@@ -252,7 +267,7 @@ class ThreadStep(Step):
         if n < 2:
             return np.zeros(0), np.zeros(0)
         weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
-        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
+        bits = self._marks(doc, body)
         # The body, then the even sentences, then the odd ones, scored in one pass (a join
         # depends on its two sentences only); the joins where one run meets the next are dropped.
         evens = (n + 1) // 2
@@ -264,6 +279,16 @@ class ThreadStep(Step):
         keep = judged[:-1] & judged[1:]
         keep[[n - 1, n + evens - 1]] = False
         return joins[: n - 1][keep[: n - 1]], joins[n:][keep[n:]]
+
+    def _marks(self, doc: Document, body) -> list[int]:
+        """The typographic marks of each body sentence (unspun.cohesion.marks_of), looked for
+        once per document: the joins and the hand signals both read them."""
+        last = self._last_marks
+        if last is not None and last[0] is doc and last[1] is body:
+            return last[2]
+        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
+        self._last_marks = (doc, body, bits)
+        return bits
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
@@ -476,6 +501,10 @@ _SAYS = {
     "join_doubt": lambda s: "neighbouring sentences that do not read as written to follow each other",
     "join_logit": lambda s: "neighbouring sentences that do not read as written to follow each other",
     "skip_logit": lambda s: "sentences that do not read as belonging with the ones just before them",
+    "lone_sentences": lambda s: "sentences that share their words with no other sentence of the article",
+    "thread_words": lambda s: f"{int(s['threads'])} story threads that keep their names and terms to themselves",
+    "hand_minority": lambda s: "curly and straight quotation marks or apostrophes, each kind in several sentences",
+    "hand_vocabulary": lambda s: "sentences typeset alike that share their words with each other more than with the rest",
 }
 
 
