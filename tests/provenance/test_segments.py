@@ -166,3 +166,27 @@ def test_an_index_file_moved_without_its_segments_says_so(tmp_path, docs):
     with SourceIndex(tmp_path / "b.duckdb", read_only=True) as index:
         with pytest.raises(InputError, match=r"b\.duckdb.*cannot be read.*b\.duckdb\.segments/ beside it"):
             index.trace(_probes(docs[:5])[0])
+
+
+
+def test_the_weakest_candidates_are_left_out_as_a_trace_would(index, docs):
+    """Leaving out the candidates under a share of the best score in the search keeps the
+    others as they were, in the same order, with the same scores."""
+    import numpy as np
+
+    from unspun.provenance.tokens import keys_of, retrieval_keys_batch
+
+    # Sentences from a few documents, one a little changed, so that candidates score apart.
+    probes = _probes(docs[:60], every=6)
+    probes[0] = probes[0].replace(" the ", " a ")
+    keys, owners = retrieval_keys_batch([keys_of(p) for p in probes])
+    reader = index._lookup_table()
+    everything = reader.candidates(owners, keys, set(), 8)
+    strong = reader.candidates(owners, keys, set(), 8, 0.25)
+    best = {}
+    for row in everything:
+        best.setdefault(row[0], row[6])
+    kept = [row for row in everything if row[6] >= 0.25 * best[row[0]]]
+    assert strong == kept
+    assert len(kept) < len(everything)
+    assert len(np.unique([row[0] for row in strong])) == len(probes)

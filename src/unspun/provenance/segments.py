@@ -438,10 +438,11 @@ class Reader:
         k = len(keys)
         return lo[:k], lo[k:]
 
-    def candidates(self, q_i, q_key, exclude: set[str], k: int) -> list[tuple]:
+    def candidates(self, q_i, q_key, exclude: set[str], k: int, weakest: float = 0.0) -> list[tuple]:
         """For each query sentence, the ``k`` indexed sentences sharing most keys with it,
-        best first: (query index, sid, start, stop, text, document number (see
-        :meth:`document`), score: the keys shared, each weighted by its rarity)."""
+        best first, less those scoring under ``weakest`` times the best one's: (query index,
+        sid, start, stop, text, document number (see :meth:`document`), score: the keys
+        shared, each weighted by its rarity)."""
         keys = np.asarray(q_key).astype(np.uint32)
         qi = np.asarray(q_i, dtype=np.int64)
         if not len(keys) or not any(p.postings for p in self.parts):
@@ -480,9 +481,24 @@ class Reader:
         if not len(rows):
             return []
         pair = owners << 40 | rows
-        uniq, inverse = np.unique(pair, return_inverse=True)
-        scores = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
+        # Each (query, row) pair once, in order, and its score: the weights added up in
+        # the order of the postings (as np.unique and np.bincount would).
+        order = np.argsort(pair)
+        pair = pair[order]
+        new = np.empty(len(pair), bool)
+        new[0] = True
+        np.not_equal(pair[1:], pair[:-1], out=new[1:])
+        inverse = np.empty(len(pair), np.int64)
+        inverse[order] = np.cumsum(new) - 1
+        uniq = pair[new]
+        scores = np.bincount(inverse, weights=weights, minlength=len(uniq))
         u_q = uniq >> 40
+        # Most rows share one common key with a query: those under ``weakest`` times the
+        # query's best are left out before the ranking, which then sorts a few hundred.
+        starts = np.flatnonzero(np.r_[True, u_q[1:] != u_q[:-1]])
+        best = np.maximum.reduceat(scores, starts)
+        strong = scores >= weakest * np.repeat(best, np.diff(np.r_[starts, len(u_q)]))
+        uniq, u_q, scores = uniq[strong], u_q[strong], scores[strong]
         u_row = uniq & ((1 << 40) - 1)
         order = np.lexsort((u_row, -scores, u_q))
         u_q, u_row, scores = u_q[order], u_row[order], scores[order]

@@ -96,22 +96,44 @@ def keys_of(text: str) -> list[str]:
     return out
 
 
-def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Word keys and their character spans in ``text`` (an abbreviation keeps its final dot)."""
-    spans = [m.span() for m in TOKEN.finditer(text)]
+def tokens(text: str, keys: list[str] | None = None) -> tuple[list[str], list[tuple[int, int]]]:
+    """Word keys and their character spans in ``text`` (an abbreviation keeps its final dot).
+    ``keys``: the text's :func:`keys_of`, when known, which saves the regex."""
     low = text.lower()
+    if keys is not None and len(low) == len(text):
+        # Between two tokens there is no character a token can start with, so each key is
+        # found where its token starts by looking from the end of the one before.
+        if "’" in low:
+            low = low.replace("’", "'")
+        find = low.find
+        spans = []
+        at = 0
+        for k in keys:
+            at = find(k, at)
+            if at < 0:
+                break
+            spans.append((at, at + len(k)))
+            at += len(k)
+        else:
+            return keys, _abbreviations(text, keys, spans)
+    spans = [m.span() for m in TOKEN.finditer(text)]
     if len(low) == len(text):  # lower-casing kept the offsets: slice the keys from it
         keys = [low[a:b] for a, b in spans]
     else:
         keys = [text[a:b].lower() for a, b in spans]
     if "’" in text:
         keys = [k.replace("’", "'") for k in keys]
+    return keys, _abbreviations(text, keys, spans)
+
+
+def _abbreviations(text: str, keys: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with an abbreviation's final dot taken in."""
     if "." in text:
         n = len(text)
         for i, (a, b) in enumerate(spans):
             if b < n and text[b] == "." and "." in keys[i] and _ABBREVIATION.match(keys[i]):
                 spans[i] = (a, b + 1)
-    return keys, spans
+    return spans
 
 
 _SALT_SKIP = 0x5BD1E995
