@@ -190,3 +190,27 @@ def test_the_weakest_candidates_are_left_out_as_a_trace_would(index, docs):
     assert strong == kept
     assert len(kept) < len(everything)
     assert len(np.unique([row[0] for row in strong])) == len(probes)
+
+
+def test_the_postings_of_a_key_are_found_whatever_its_bucket(index):
+    """The search inside each key's bucket finds the same postings as a search of all the
+    keys written out in full: keys held, keys not held, empty buckets and the edges."""
+    import numpy as np
+
+    from unspun.provenance.segments import BUCKET_BITS
+
+    reader = index._lookup_table()
+    part = reader.parts[0]
+    directory = np.asarray(part.directory, np.int64)
+    buckets = np.repeat(np.arange(len(directory) - 1, dtype=np.uint32), np.diff(directory))
+    full = (buckets << np.uint32(BUCKET_BITS)) | np.asarray(part.low, np.uint32)
+    rng = np.random.default_rng(7)
+    keys = np.concatenate([
+        full[rng.integers(0, len(full), 500)],  # held
+        rng.integers(0, 1 << 32, 500, dtype=np.uint32),  # mostly not held
+        np.array([0, 1, 0xFFFF, 0x10000, 0xFFFFFFFF], np.uint32),
+    ])
+    lo, hi = reader._bounds(0, keys)
+    assert (lo == np.searchsorted(full, keys, "left")).all()
+    assert (hi == np.searchsorted(full, keys, "right")).all()
+    assert (hi - lo).sum() >= 500

@@ -431,7 +431,8 @@ class SourceIndex:
         if not len(keys):
             return out
         order = np.fromiter(texts, dtype=np.int64)
-        pairs = np.unique((order[owners] << 32) | keys.astype(np.int64))  # each key once per sentence
+        pairs = np.sort((order[owners] << 32) | keys.astype(np.int64))
+        pairs = pairs[segments._starts(pairs)]  # each key once per sentence
         q_i, q_key = pairs >> 32, pairs & 0xFFFFFFFF
         lookup = self._lookup_table()
         # The candidates scoring under WEAKEST of the best are left out there, before their
