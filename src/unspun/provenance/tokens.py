@@ -69,6 +69,15 @@ def is_anchor(key: str) -> bool:
     return bool((_seen.get(key) or _word_info(key)) & _ANCHOR)
 
 
+def count_anchors(keys: list[str]) -> int:
+    """How many of ``keys`` are anchors: a dict look-up each, looped in C, for the words
+    seen before."""
+    values = list(map(_seen.get, keys))
+    if None in values:
+        values = [v or _word_info(k) for k, v in zip(keys, values)]
+    return sum(map(_ANCHOR.__le__, values))  # the anchor bit is the highest one set
+
+
 # Characters that are never part of a token at its edges: everything but word characters
 # and the currency and percent signs (dots, commas and apostrophes belong to a token only
 # between its characters).
