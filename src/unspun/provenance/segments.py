@@ -484,8 +484,10 @@ class Reader:
             return []
         pair = owners << 40 | rows
         # Each (query, row) pair once, in order, and its score: the weights added up in
-        # the order of the postings (as np.unique and np.bincount would).
-        order = np.argsort(pair)
+        # the order of the postings (as np.unique and np.bincount would). The pairs come
+        # as runs already sorted (a key's postings, by row), which a stable sort (a merge
+        # of runs) takes in half the time of a quicksort.
+        order = np.argsort(pair, kind="stable")
         pair = pair[order]
         new = _starts(pair)
         inverse = np.empty(len(pair), np.int64)
