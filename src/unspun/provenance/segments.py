@@ -534,11 +534,11 @@ class Reader:
             stops = [start + len(text) for start, text in zip(starts, texts)]
             return sids.tolist(), starts, stops, texts, (sids >> SID_BITS).tolist()
         starts, stops, texts = [None] * len(rows), [None] * len(rows), [None] * len(rows)
-        part = np.zeros(len(rows), np.int64) if len(self.parts) == 1 else self._split(rows)
+        part = self._split(rows)
         for n in np.unique(part).tolist():
-            idx = np.flatnonzero(part == n) if len(self.parts) > 1 else range(len(rows))
+            idx = np.flatnonzero(part == n)
             p = self.parts[n]
-            local = rows[idx] - self._base[n] if len(self.parts) > 1 else rows
+            local = rows[idx] - self._base[n]
             for j, text, start in zip(idx, self._texts(p, local), p.start[local].tolist()):
                 texts[j], starts[j], stops[j] = text, start, start + len(text)
         return sids.tolist(), starts, stops, texts, (sids >> SID_BITS).tolist()
