@@ -217,3 +217,50 @@ def test_a_bad_record_read_while_workers_run_stops_the_build_with_its_name(tmp_p
         written = index.stats()["documents"]
         assert 40 <= written <= 100 and written % 20 == 0
         assert index.trace(_probes(docs[:1], 1)[0])[0]["document"]["id"] == docs[0]["id"]
+
+
+def test_the_weakest_candidates_are_left_out_as_a_trace_would(index, docs):
+    """Leaving out the candidates under a share of the best score in the search keeps the
+    others as they were, in the same order, with the same scores."""
+    import numpy as np
+
+    from unspun.provenance.tokens import keys_of, retrieval_keys_batch
+
+    # Sentences from a few documents, one a little changed, so that candidates score apart.
+    probes = _probes(docs[:60], every=6)
+    probes[0] = probes[0].replace(" the ", " a ")
+    keys, owners = retrieval_keys_batch([keys_of(p) for p in probes])
+    reader = index._lookup_table()
+    everything = reader.candidates(owners, keys, set(), 8)
+    strong = reader.candidates(owners, keys, set(), 8, 0.25)
+    best = {}
+    for row in everything:
+        best.setdefault(row[0], row[6])
+    kept = [row for row in everything if row[6] >= 0.25 * best[row[0]]]
+    assert strong == kept
+    assert len(kept) < len(everything)
+    assert len(np.unique([row[0] for row in strong])) == len(probes)
+
+
+def test_the_postings_of_a_key_are_found_whatever_its_bucket(index):
+    """The search inside each key's bucket finds the same postings as a search of all the
+    keys written out in full: keys held, keys not held, empty buckets and the edges."""
+    import numpy as np
+
+    from unspun.provenance.segments import BUCKET_BITS
+
+    reader = index._lookup_table()
+    part = reader.parts[0]
+    directory = np.asarray(part.directory, np.int64)
+    buckets = np.repeat(np.arange(len(directory) - 1, dtype=np.uint32), np.diff(directory))
+    full = (buckets << np.uint32(BUCKET_BITS)) | np.asarray(part.low, np.uint32)
+    rng = np.random.default_rng(7)
+    keys = np.concatenate([
+        full[rng.integers(0, len(full), 500)],  # held
+        rng.integers(0, 1 << 32, 500, dtype=np.uint32),  # mostly not held
+        np.array([0, 1, 0xFFFF, 0x10000, 0xFFFFFFFF], np.uint32),
+    ])
+    lo, hi = reader._bounds(0, keys)
+    assert (lo == np.searchsorted(full, keys, "left")).all()
+    assert (hi == np.searchsorted(full, keys, "right")).all()
+    assert (hi - lo).sum() >= 500

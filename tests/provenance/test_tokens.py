@@ -25,6 +25,7 @@ def _regex_keys(text: str) -> list[str]:
 ])
 def test_keys_are_the_regex_keys_on_awkward_text(text):
     assert keys_of(text) == _regex_keys(text)
+    assert tokens(text, keys_of(text)) == tokens(text)
 
 
 def test_keys_are_the_regex_keys_on_real_sentences(docs):
@@ -33,6 +34,8 @@ def test_keys_are_the_regex_keys_on_real_sentences(docs):
         for s in parse(d["text"]).sentences:
             sentence = d["text"][s.start : s.end]
             assert keys_of(sentence) == _regex_keys(sentence), sentence
+            # Spans found from the keys are the regex's spans.
+            assert tokens(sentence, keys_of(sentence)) == tokens(sentence), sentence
             n += 1
     assert n > 5000
 
@@ -42,6 +45,13 @@ def test_tokens_spans_cover_their_keys():
     keys, spans = tokens(text)
     assert keys == keys_of(text)
     assert [text[a:b] for a, b in spans] == ["The", "U.S.", "said", "yes", "to", "$", "30", "million"]
+    assert tokens(text, keys) == (keys, spans)
+
+
+def test_tokens_from_keys_that_are_not_the_texts():
+    """Keys that cannot be found in order in the text are not trusted: the regex decides."""
+    text = "The cat sat."
+    assert tokens(text, ["the", "dog"]) == tokens(text)
 
 
 def test_retrieval_keys_the_same_for_new_and_seen_words():

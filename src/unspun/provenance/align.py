@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
-from unspun.provenance.tokens import is_anchor, tokens
+from unspun.provenance.tokens import count_anchors, tokens
 
 
 _DIGIT = re.compile(r"\d")
@@ -77,7 +77,7 @@ def align_tokens(ref: str, ref_tokens: tuple, text: str, text_tokens: tuple) -> 
     b_keys, b_spans = text_tokens
     ops = _pair_figures(opcodes(a_keys, b_keys), a_keys, b_keys)
     kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
-    kept_anchors = sum(is_anchor(k) for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2])
+    kept_anchors = count_anchors([k for tag, i1, i2, _, _ in ops if tag == "equal" for k in a_keys[i1:i2]])
     similarity = similarity_of(kept, len(a_keys), len(b_keys))
     groups = _merge_figures(ops, a_keys, b_keys)
     edits: list[dict] = []

@@ -521,31 +521,34 @@ class SourceIndex:
         out: list[dict | None] = [None] * len(doc.sentences)
         texts = {}
         words = []
+        known = {}  # every wanted sentence's word keys, the short ones' too (see _fill_between)
         for i in wanted:
             text = doc.sentence_text(i)
-            keys = keys_of(text)
+            known[i] = keys = keys_of(text)
             if len(keys) < MIN_WORDS:
                 continue
             texts[i] = text
             words.append(keys)
-        mine_keys = dict(zip(texts, words))
         if not words:
             return out
         keys, owners = retrieval_keys_batch(words)
         if not len(keys):
             return out
         order = np.fromiter(texts, dtype=np.int64)
-        pairs = np.unique((order[owners] << 32) | keys.astype(np.int64))  # each key once per sentence
+        pairs = np.sort((order[owners] << 32) | keys.astype(np.int64))
+        pairs = pairs[segments._starts(pairs)]  # each key once per sentence
         q_i, q_key = pairs >> 32, pairs & 0xFFFFFFFF
         lookup = self._lookup_table()
-        rows = lookup.candidates(q_i, q_key, set(exclude), CANDIDATES)
+        # The candidates scoring under WEAKEST of the best are left out there, before their
+        # text is read.
+        rows = lookup.candidates(q_i, q_key, set(exclude), CANDIDATES, WEAKEST)
         by_query: dict[int, list[tuple]] = {}
         for row in rows:
             by_query.setdefault(row[0], []).append(row)
         best: dict[int, tuple] = {}
         sids: dict[int, int] = {}
         for qi, cands in by_query.items():
-            mine = mine_keys[qi]
+            mine = known[qi]
             mine_set = set(mine)
             mine_tokens = None  # computed for the first alignment
             ranked = []
@@ -555,8 +558,6 @@ class SourceIndex:
             if same is not None:
                 cands = cands[: same + 1]
             for n, row in enumerate(cands):  # most shared keys first
-                if n != same and row[6] < WEAKEST * cands[0][6]:
-                    continue
                 theirs = mine if n == same else keys_of(row[4])
                 if theirs == mine:
                     ranked = [(2.0, row, theirs)]
@@ -572,14 +573,14 @@ class SourceIndex:
                     continue  # the alignment would be turned down: not worth making
                 _, sid, start, stop, ref, doc_no, _ = row
                 if mine_tokens is None:
-                    mine_tokens = tokens(texts[qi])
-                a = align_tokens(ref, tokens(ref), texts[qi], mine_tokens)
+                    mine_tokens = tokens(texts[qi], mine)
+                a = align_tokens(ref, tokens(ref, theirs), texts[qi], mine_tokens)
                 if not _matches(a, texts[qi], ref, reuse=reuse):
                     continue
                 best[qi] = (a, start, stop, ref, *lookup.document(doc_no))
                 sids[qi] = sid
                 break
-        self._fill_between(doc, wanted, best, sids, mine_keys, reuse)
+        self._fill_between(doc, wanted, best, sids, known, reuse)
         if len(texts) >= MIN_ARTICLE and not reuse:
             _drop_lone_spins(best)
         for qi, (a, start, stop, ref, did, url, title, outlet) in best.items():
@@ -603,7 +604,7 @@ class SourceIndex:
         the very next reference sentence, word for word but for figures: the context makes
         the match. This finds sentences whose few rare words the spinner changed, which the
         retrieval keys then miss, and heavier spins inside a traced run. ``known``: the word
-        keys of the sentences tokenised already."""
+        keys of the wanted sentences."""
         wanted = set(wanted)
         changed = True
         while changed:  # a run traced at one end is followed to its other end
@@ -611,11 +612,10 @@ class SourceIndex:
             for i in sorted(wanted):
                 if i in best:
                     continue
-                text = doc.sentence_text(i)
-                mine = known[i] if i in known else keys_of(text)
+                mine = known[i]
                 if not mine:
                     continue
-                found = self._near(text, mine, i, sids, reuse)
+                found = self._near(doc.sentence_text(i), mine, i, sids, reuse)
                 if found is not None:
                     best[i], sids[i] = found
                     changed = True
@@ -641,8 +641,8 @@ class SourceIndex:
                 if not (short or theirs == mine
                         or _may_match(theirs, mine, floor)):
                     continue  # the alignment would be turned down: not worth making
-                mine_tokens = mine_tokens or tokens(text)
-                a = align_tokens(ref, tokens(ref), text, mine_tokens)
+                mine_tokens = mine_tokens or tokens(text, mine)
+                a = align_tokens(ref, tokens(ref, theirs), text, mine_tokens)
                 if short or theirs == mine or _matches(a, text, ref, floor, reuse):
                     return (a, start, stop, ref, *lookup.document(doc_no)), sid
         return None
