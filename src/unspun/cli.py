@@ -45,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        # Ctrl-C: a line saying what is left, not a traceback; 130 is the shells' code for it.
+        print(f"unspun {args.command}: interrupted{getattr(args, 'interrupted', '')}", file=sys.stderr)
+        return 130
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -72,6 +72,33 @@ def test_index_with_worker_processes(tmp_path):
     assert run("index", db, str(tmp_path / "many.jsonl"), "--workers", "0").returncode == 2
 
 
+def test_ctrl_c_stops_index_with_a_line_not_a_traceback(tmp_path, docs):
+    """Ctrl-C while the input is still arriving: exit code 130, one line saying what is kept
+    and how to go on, and an index that opens."""
+    import os
+    import signal
+
+    feed = tmp_path / "feed.jsonl"
+    os.mkfifo(feed)
+    db = tmp_path / "ref.duckdb"
+    p = subprocess.Popen([sys.executable, "-m", "unspun", "index", str(db), str(feed)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Opening a pipe for writing waits for its reader: the command is running by then.
+        with open(feed, "w", encoding="utf-8") as f:
+            f.write("".join(json.dumps(d) + "\n" for d in docs[:5]))
+            f.flush()
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=120)
+    finally:
+        p.kill()
+    assert p.returncode == 130, err
+    assert "Traceback" not in err
+    assert "unspun index: interrupted; the batches written before it are kept" in err
+    r = run("index", str(db), "--stats")
+    assert r.returncode == 0, r.stderr
+
+
 def test_bad_input_names_the_file_and_line(tmp_path, docs):
     db = str(tmp_path / "ref.duckdb")
     bad = tmp_path / "bad.jsonl"

@@ -25,7 +25,8 @@ def register(sub) -> None:
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes that segment, key and compress the documents while one writes "
                    "(default: one per core; they start past the first 1,000 documents)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, interrupted="; the batches written before it are kept: run the same command again to "
+                   "add the rest (a document already there is replaced, not counted twice)")
     check = sub.choices.get("check")
     if check is not None:
         check.add_argument("--sources", metavar="DB", help="trace each body sentence to a reference index built by unspun index")

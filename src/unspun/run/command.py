@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--pass-threshold", default="suspicious", metavar="T", help="the worst verdict label that passes (default: suspicious), or the highest score that passes (0-1)")
     p.add_argument("--drop-traced", action="store_true", help="with --keep-clean and --sources: leave out the sentences traced to the reference corpus")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, interrupted="; the shards finished are kept: run the same command again to resume")
 
 
 def run(args: argparse.Namespace) -> int:
