@@ -36,10 +36,14 @@ def step() -> ThreadStep:
     return ThreadStep(Lexicon())
 
 
+def _all_joins(step: ThreadStep, doc) -> tuple[np.ndarray, np.ndarray]:
+    return step._joins(doc, doc.sentences, marks_of(doc.text, [(s.start, s.end) for s in doc.sentences]))
+
+
 def _joins(step: ThreadStep, *sentences: str) -> np.ndarray:
     doc = parse(" ".join(sentences))
     assert len(doc.sentences) == len(sentences)
-    return step._joins(doc, doc.sentences)[0]
+    return _all_joins(step, doc)[0]
 
 
 def test_model_loads_without_network(monkeypatch):
@@ -95,12 +99,12 @@ def test_a_sentence_that_follows_scores_above_one_from_another_story(step):
 def test_skip_joins_pair_each_sentence_with_the_one_two_places_on(step):
     sentences = [OPENING, FOLLOWS[0][0], FOLLOWS[1][0], FOLLOWS[2][0], FOLLOWS[0][1]]
     doc = parse(" ".join(sentences))
-    joins, skips = step._joins(doc, doc.sentences)
+    joins, skips = _all_joins(step, doc)
     assert len(joins) == 4 and len(skips) == 3
     # The join of sentences 0 and 2 scores as the neighbouring join of the same two sentences.
     (alone,) = _joins(step, OPENING, FOLLOWS[1][0])
     assert skips[0] == pytest.approx(alone)
-    assert len(step._joins(parse(" ".join(sentences[:2])), parse(" ".join(sentences[:2])).sentences)[1]) == 0
+    assert len(_all_joins(step, parse(" ".join(sentences[:2])))[1]) == 0
 
 
 def test_fragments_are_not_judged(step):

@@ -23,6 +23,7 @@ import re
 import shutil
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,12 +110,12 @@ def prepare(record: dict) -> _Prepared:
     return prepare_batch([record])[0]
 
 
-def prepare_batch(records: list[dict], dictionary: tuple[int, bytes] | None = None) -> list[_Prepared]:
+def prepare_batch(records: list[dict], zdict: bytes | None = None) -> list[_Prepared]:
     """:func:`prepare` of several records, with the retrieval keys of all their sentences
     worked out in one pass (numpy's cost per call, paid once); and, given the index's
-    dictionary (id, data), their text compressed. A pure function of its arguments: worker
+    compression dictionary, their text compressed. A pure function of its arguments: worker
     processes run it as well as the writer."""
-    compress = segments.compressor(dictionary[1]) if dictionary else None
+    compress = segments.compressor(zdict) if zdict else None
     out: list[_Prepared] = []
     words: list[list[str]] = []
     for record in records:
@@ -155,7 +156,7 @@ def _prepared(records: Iterable[dict], workers: int, dictionary, batch: int = BA
     size = min(CHUNK, batch)
     done = 0
     while True:
-        chunk = [r for _, r in zip(range(size), checked)]
+        chunk = list(islice(checked, size))
         if not chunk:
             return
         yield from prepare_batch(chunk)
@@ -167,12 +168,13 @@ def _prepared(records: Iterable[dict], workers: int, dictionary, batch: int = BA
 
     # spawn, not fork: DuckDB's threads run in this process, and forking a threaded process
     # can copy a held lock into the child.
+    known = dictionary()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_start, initargs=(dictionary(),))
+                               initializer=_worker_start, initargs=(known[1] if known else None,))
     pending: deque = deque()
     try:
         while True:
-            chunk = [r for _, r in zip(range(size), checked)]
+            chunk = list(islice(checked, size))
             if chunk:
                 pending.append(pool.submit(_prepare_in_worker, chunk))
             if pending and (len(pending) >= 2 * workers or not chunk):
@@ -184,13 +186,13 @@ def _prepared(records: Iterable[dict], workers: int, dictionary, batch: int = BA
 
 
 # A worker's copy of the index's dictionary, sent once when it starts rather than per task.
-_worker_dictionary: tuple[int, bytes] | None = None
+_worker_dictionary: bytes | None = None
 
 
-def _worker_start(dictionary: tuple[int, bytes] | None) -> None:
+def _worker_start(zdict: bytes | None) -> None:
     global _worker_dictionary
     gc.disable()  # as in the writer (see SourceIndex.add)
-    _worker_dictionary = dictionary
+    _worker_dictionary = zdict
 
 
 def _prepare_in_worker(records: list[dict]) -> list[_Prepared]:

@@ -76,7 +76,7 @@ def count_anchors(keys: list[str]) -> int:
     seen before."""
     values = list(map(_seen.get, keys))
     if None in values:
-        values = [v or _word_info(k) for k, v in zip(keys, values)]
+        values = [_word_info(k) if v is None else v for k, v in zip(keys, values)]
     return sum(map(_ANCHOR.__le__, values))  # the anchor bit is the highest one set
 
 

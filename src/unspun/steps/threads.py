@@ -150,7 +150,6 @@ class ThreadStep(Step):
         # The last vocabulary looked up and its tables, in one attribute so that it is replaced
         # whole: three readers ask for them per document.
         self._last_tables: tuple[dict[str, int], tuple] | None = None
-        self._last_marks: tuple[Document, list, list[int]] | None = None
 
     def detect(self, doc: Document, found: Findings) -> Iterable[Finding]:
         body = body_sentences(doc, found)
@@ -184,7 +183,7 @@ class ThreadStep(Step):
         return 1.0 / (1.0 + math.exp(-z))
 
     def signals(
-        self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int], vectors: np.ndarray | None = None
+        self, doc: Document, found: Findings, body, sims: np.ndarray, threads: list[int], vectors: np.ndarray
     ) -> dict[str, float]:
         n = len(body)
         # Pairs above the diagonal, and those two or more apart, in row order; a boolean mask
@@ -208,9 +207,10 @@ class ThreadStep(Step):
         text = doc.text[lo:hi]
         styles = {k: float(bool(a.search(text) and b.search(text))) for k, (a, b) in _STYLE_PAIRS.items()}
         lede = self._lede(doc, body)
-        joins, skips = self._joins(doc, body)
-        hands = hand_signals(sims, self._marks(doc, body), threads, self._vectors(doc, body) if vectors is None else vectors)
-        self._last_marks = None  # no document is kept past its check
+        # The typographic marks of each sentence: the joins and the hand signals both read them.
+        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
+        joins, skips = self._joins(doc, body, bits)
+        hands = hand_signals(sims, bits, threads, vectors)
         return {
             # Per sentence, but never over fewer than 10: one slip in a short text is no pattern.
             "dangling": round(min(4, len(found.of("dangling_reference"))) / max(n, 10), 4),
@@ -255,19 +255,19 @@ class ThreadStep(Step):
         run_bounds = np.concatenate([[0], np.cumsum(lengths)])
         return self.lede.score_ids(tokens, run_bounds, self._word_tables(doc.vocabulary())[3])
 
-    def _joins(self, doc: Document, body) -> tuple[np.ndarray, np.ndarray]:
+    def _joins(self, doc: Document, body, bits: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The pair model's probability (unspun.cohesion) that a body sentence was written to
         follow another: for each pair of neighbouring sentences, and for each sentence and the
         one two places after it (the even and the odd sentences read as two chains). Within one
         article a sentence still belongs with the one before last; across the seams of pasted
         runs it seldom does. Joins that touch a fragment (a dateline, a caption, "Read
         more") are left out: it says too little, and the model learnt from sentences of
-        MIN_WORDS words or more."""
+        MIN_WORDS words or more. ``bits``: each body sentence's typographic marks
+        (unspun.cohesion.marks_of)."""
         n = len(body)
         if n < 2:
             return np.zeros(0), np.zeros(0)
         weight, prefix, _, hashes = self._word_tables(doc.vocabulary())
-        bits = self._marks(doc, body)
         # The body, then the even sentences, then the odd ones, scored in one pass (a join
         # depends on its two sentences only); the joins where one run meets the next are dropped.
         evens = (n + 1) // 2
@@ -279,16 +279,6 @@ class ThreadStep(Step):
         keep = judged[:-1] & judged[1:]
         keep[[n - 1, n + evens - 1]] = False
         return joins[: n - 1][keep[: n - 1]], joins[n:][keep[n:]]
-
-    def _marks(self, doc: Document, body) -> list[int]:
-        """The typographic marks of each body sentence (unspun.cohesion.marks_of), looked for
-        once per document: the joins and the hand signals both read them."""
-        last = self._last_marks
-        if last is not None and last[0] is doc and last[1] is body:
-            return last[2]
-        bits = marks_of(doc.text, [(s.start, s.end) for s in body])
-        self._last_marks = (doc, body, bits)
-        return bits
 
     @staticmethod
     def _unanchored(doc: Document, body, adjacent: np.ndarray) -> int:
